@@ -1,0 +1,1 @@
+"""The CFA engine: lavaan syntax -> parameter table -> model matrices -> estimation -> fit."""
