@@ -146,21 +146,14 @@ def load_instrument(ref: str | Path) -> Instrument:
     """Load a study file (or a built-in study such as ``"example"``, or a bare scale id) and
     resolve it into an :class:`Instrument`.
 
-    A bare scale id gives a one-section study with that scale's core dimensions, which is handy for
-    ad hoc analysis and for ``moscale render mktor``.
+    A bare scale id (or a scale file) gives a one-section study with that scale's core dimensions,
+    which is handy for ad hoc analysis and for ``moscale render mktor``.
     """
     text = str(ref)
     if text in builtin_study_ids():
         path = builtin_study_path(text)
     elif text in builtin_scale_ids():
-        scale = _builtin_scale(text)
-        study = Study(
-            id=scale.id,
-            title=scale.name,
-            languages=scale.languages,
-            sections=[{"scale": scale.id}],
-        )
-        return resolve(study, source=None, node=None)
+        return _study_of_scale(_builtin_scale(text), None, None)
     else:
         path = Path(text)
         if not path.exists():
@@ -171,9 +164,18 @@ def load_instrument(ref: str | Path) -> Instrument:
                 f"({', '.join(builtin_study_ids())}) or a scale id",
             )
     data, node = load_yaml(path)
+    if isinstance(data, dict) and "dimensions" in data and "sections" not in data:
+        # a scale file given where a study is expected: study it on its own
+        return _study_of_scale(load_scale_file(path), path.parent, path)
     study = _validate(Study, data, str(path), node)
     _raise_first(check_study(study), str(path), node)
     return resolve(study, source=path, node=node)
+
+
+def _study_of_scale(scale: Scale, base: Path | None, source: Path | None) -> Instrument:
+    ref = str(source) if source is not None else scale.id
+    study = Study(id=scale.id, title=scale.name, languages=scale.languages, sections=[{"scale": ref}])
+    return resolve(study, source=None, node=None)
 
 
 def parse_study_text(text: str, source: str = "<study>", base: Path | None = None) -> Instrument:

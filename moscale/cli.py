@@ -40,6 +40,7 @@ Examples:
   moscale show mktor --lang fi
   moscale init study.yaml --scales mktor,ccrm --lang en,fi
   moscale render study.yaml --format html --lang fi -o questionnaire.html
+  moscale simulate study.yaml -n 400 --seed 7 -o rehearsal.csv
   moscale demo -o out
 """
 
@@ -101,7 +102,9 @@ def show(scale_id: str, lang: str) -> None:
 )
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--scales", "scale_ids", required=True, help="Comma-separated scale ids or paths.")
-@click.option("--lang", "langs", default="en,fi", show_default=True, help="Comma-separated languages.")
+@click.option(
+    "--lang", "langs", default="en,fi", show_default=True, help="Comma-separated languages."
+)
 @click.option("--title", default=None, help="Study title (English); edit the file for others.")
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 def init(path: Path, scale_ids: str, langs: str, title: str | None, force: bool) -> None:
@@ -157,6 +160,51 @@ def _targets(files: dict[str, bytes | str], output: Path | None) -> dict[Path, b
         return {output: next(iter(files.values()))}
     folder = output or Path(".")
     return {folder / name: content for name, content in files.items()}
+
+
+@main.command(
+    epilog="""\b
+Examples:
+  moscale simulate example -n 400 --seed 7 -o rehearsal.csv
+  moscale simulate study.yaml -n 250 --firms 80 --missing 0.03 --straightliners 5 -o sim.csv
+""",
+)
+@click.argument("study")
+@click.option("-n", "n", type=click.IntRange(min=1), default=300, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
+@click.option("--loading", type=click.FloatRange(0.05, 0.95), default=0.70, show_default=True)
+@click.option("--firms", type=click.IntRange(min=1), default=None, help="Number of firms.")
+@click.option("--missing", type=click.FloatRange(0, 0.5), default=0.0, show_default=True)
+@click.option("--straightliners", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="CSV file.",
+)
+def simulate(
+    study: str,
+    n: int,
+    seed: int,
+    loading: float,
+    firms: int | None,
+    missing: float,
+    straightliners: int,
+    output: Path,
+) -> None:
+    """Simulate responses to a study from a documented population model (see docs/simulation.md)."""
+    from moscale.analysis.simulate import PopulationModel, simulate_responses
+    from moscale.instrument import load_instrument
+
+    inst = load_instrument(study)
+    model = PopulationModel(
+        loading=loading, n_firms=firms, missing_rate=missing, straightliners=straightliners
+    )
+    frame = simulate_responses(inst, n, seed=seed, model=model)
+    inputs = [inst.source] if inst.source else []
+    write_outputs({output: frame.to_csv(index=False)}, inputs=inputs)
+    err_console.print(f"wrote {output} ({n} respondents, seed {seed})")
 
 
 @main.command(epilog="\b\nExample:\n  moscale demo -o out")
