@@ -22,8 +22,9 @@ File format (``"schema": 1``)::
 ``variable``
     moscale's variable (the codebook's name): item id, background question id, ``<id>_<code>``
     for each option of a multiple-choice question, attention-check id, ``<block>_order`` for the
-    order a respondent saw a randomised block in. Platform metadata that moscale keeps are named
-    with a leading underscore (``_response_id``, ``_language``), which no definition id can have.
+    order a respondent saw a randomised block in; platform metadata by the codebook's meta names
+    (``respondent_id``, ``started``, ``submitted``) where the response reader does not already
+    rename them (it does for LimeSurvey and Qualtrics).
 ``values``
     ``{platform value as text: our integer code, or null for missing}``; ``""`` stands for an empty
     cell (a multiple-choice option left unticked, for instance). ``null`` (the whole field) means
@@ -63,9 +64,10 @@ SCHEMA_VERSION = 1
 KINDS: tuple[str, ...] = ("item", "background", "attention", "meta")
 Kind = Literal["item", "background", "attention", "meta"]
 
-#: moscale's own names for platform metadata (a leading underscore cannot clash with a definition id)
-RESPONSE_ID = "_response_id"
-LANGUAGE = "_language"
+#: the codebook's names for platform metadata
+RESPONDENT_ID = "respondent_id"
+STARTED = "started"
+SUBMITTED = "submitted"
 
 
 @dataclass(frozen=True)
@@ -223,7 +225,7 @@ class ColumnMap:
     def variables(self) -> list[str]:
         return [c.variable for c in self.columns]
 
-    def rename_and_recode(self, df: pd.DataFrame, *, keep_unmapped: bool = False) -> pd.DataFrame:
+    def rename_and_recode(self, df: pd.DataFrame, *, keep_unmapped: bool = True) -> pd.DataFrame:
         """Rename the platform's columns to moscale variables and recode their values.
 
         Parameters
@@ -232,13 +234,15 @@ class ColumnMap:
             The platform's response export as read (header row = column names; Qualtrics' two
             extra header rows already dropped). Values may be text or numbers.
         keep_unmapped
-            Keep the columns the map does not mention (platform metadata such as timings) after
-            the mapped ones; by default only moscale's variables are returned.
+            Keep the columns the map does not mention (platform metadata such as ``Status`` or
+            ``submitdate``, which the response reader needs) after the mapped ones, unless one
+            has the name of a mapped variable. ``False`` returns moscale's variables only.
 
         Returns
         -------
         DataFrame
-            One column per mapped variable, in map order, same index as ``df``. Recoded columns
+            One column per mapped variable present, in map order (then the unmapped columns),
+            same index as ``df``. Recoded columns
             are float (missing, such as don't-know, is NaN); ``values: null`` columns are as read;
             display-order columns become item ids joined by ``;``.
 
@@ -400,9 +404,9 @@ def response_points(response: ResponseFormat) -> list[Point]:
     return points
 
 
-def value_map(points: Iterable[Point], platform_code: Any = str) -> dict[str, int | None]:
-    """``{platform code: our code}``, with don't-know mapped to missing (``None``)."""
-    return {platform_code(p): (None if p.dont_know else p.code) for p in points}
+def value_map(points: Iterable[Point]) -> dict[str, int | None]:
+    """``{our code as text: our code}``, with don't-know mapped to missing (``None``)."""
+    return {str(p.code): (None if p.dont_know else p.code) for p in points}
 
 
 def option_variable(question: Question, code: int) -> str:
@@ -420,7 +424,11 @@ def line_kind(line: ResolvedItem | AttentionCheck) -> Kind:
 
 
 def parts(instrument: Instrument) -> list[tuple[str, Any]]:
-    """The questionnaire in fielding order: ``("block", Block)`` and ``("background", [Question])``."""
+    """The questionnaire in fielding order.
+
+    ``("block", Block)`` per section and one ``("background", [Question, ...])``, at the start or
+    the end as the study says.
+    """
     out: list[tuple[str, Any]] = [("block", b) for b in instrument.blocks]
     if instrument.background:
         bg = ("background", instrument.background)

@@ -40,8 +40,6 @@ import io
 from ..model import Instrument
 from ..schema import Question
 from .colmap import (
-    LANGUAGE,
-    RESPONSE_ID,
     ColumnMap,
     MappedColumn,
     Point,
@@ -337,10 +335,9 @@ def structure_text(instrument: Instrument) -> str:
 def column_map(instrument: Instrument) -> ColumnMap:
     """Where each moscale variable lands in LimeSurvey's response export."""
     plan = _Plan(instrument)
-    columns: list[MappedColumn] = [
-        MappedColumn("id", RESPONSE_ID, "meta"),
-        MappedColumn("startlanguage", LANGUAGE, "meta"),
-    ]
+    # LimeSurvey's own columns (id, submitdate, startlanguage, ...) are left to the response
+    # reader, which renames them and uses submitdate to find unfinished responses
+    columns: list[MappedColumn] = []
     for _, what, obj in plan.groups:
         if what == "block":
             block = obj

@@ -32,8 +32,6 @@ from __future__ import annotations
 from ..model import Block, Instrument
 from ..schema import Question
 from .colmap import (
-    LANGUAGE,
-    RESPONSE_ID,
     ColumnMap,
     MappedColumn,
     UniqueNames,
@@ -48,6 +46,7 @@ from .colmap import (
     parts,
     readme,
     response_points,
+    value_map,
 )
 
 PLATFORM = "qualtrics"
@@ -152,15 +151,14 @@ def _option_column(tag: str, code: int) -> str:
 def column_map(instrument: Instrument) -> ColumnMap:
     """Where each moscale variable lands in Qualtrics' CSV export (numeric values)."""
     block_tags, question_tags = _tags(instrument)
-    columns = [
-        MappedColumn("ResponseId", RESPONSE_ID, "meta"),
-        MappedColumn("UserLanguage", LANGUAGE, "meta"),
-    ]
+    # Qualtrics' own columns (ResponseId, Status, Finished, ...) are left to the response
+    # reader, which renames them and drops previews and unfinished responses
+    columns: list[MappedColumn] = []
     for what, obj in parts(instrument):
         if what == "block":
             tag = block_tags[obj.id]
             points = response_points(obj.response)
-            values = {str(p.code): (None if p.dont_know else p.code) for p in points}
+            values = value_map(points)
             lines = block_lines(obj)
             for k, line in enumerate(lines, start=1):
                 columns.append(MappedColumn(f"{tag}_{k}", line.id, line_kind(line), dict(values)))
@@ -241,7 +239,8 @@ def _after_import(instrument: Instrument) -> list[str]:
         if q.type == "number":
             bounds = ""
             if q.minimum is not None or q.maximum is not None:
-                bounds = f", minimum {bound_text(q.minimum) or '-'}, maximum {bound_text(q.maximum) or '-'}"
+                lo, hi = bound_text(q.minimum) or "-", bound_text(q.maximum) or "-"
+                bounds = f", minimum {lo}, maximum {hi}"
             steps.append(f"{question_tags[q.id]}: Validation > Content type > Number{bounds}.")
     if instrument.study.closing:
         steps.append(

@@ -34,7 +34,7 @@ import re
 from ..model import Instrument
 from ..schema import Question
 from .colmap import (
-    RESPONSE_ID,
+    RESPONDENT_ID,
     ColumnMap,
     MappedColumn,
     UniqueNames,
@@ -49,6 +49,7 @@ from .colmap import (
     parts,
     readme,
     response_points,
+    value_map,
 )
 
 PLATFORM = "redcap"
@@ -211,13 +212,12 @@ def dictionary_csv(instrument: Instrument, lang: str) -> str:
 def column_map(instrument: Instrument) -> ColumnMap:
     """Where each moscale variable lands in REDCap's raw CSV export."""
     fields, _ = _names(instrument)
-    columns = [MappedColumn(RECORD_ID, RESPONSE_ID, "meta")]
+    columns: list[MappedColumn] = []
+    if instrument.question_with_role("respondent_id") is None:
+        columns.append(MappedColumn(RECORD_ID, RESPONDENT_ID, "meta"))
     for what, obj in parts(instrument):
         if what == "block":
-            values = {
-                str(p.code): (None if p.dont_know else p.code)
-                for p in response_points(obj.response)
-            }
+            values = value_map(response_points(obj.response))
             for line in block_lines(obj):
                 columns.append(
                     MappedColumn(fields[line.id], line.id, line_kind(line), dict(values))

@@ -41,7 +41,9 @@ from openpyxl.styles import Font
 from ..model import Block, Instrument
 from ..schema import Question
 from .colmap import (
-    RESPONSE_ID,
+    RESPONDENT_ID,
+    STARTED,
+    SUBMITTED,
     ColumnMap,
     MappedColumn,
     UniqueNames,
@@ -55,6 +57,7 @@ from .colmap import (
     parts,
     readme,
     response_points,
+    value_map,
 )
 
 PLATFORM = "xlsform"
@@ -81,7 +84,12 @@ def _names(instrument: Instrument) -> tuple[dict[str, str], dict[str, str]]:
     taken += [q.id for q in instrument.background]
     names = UniqueNames(64, taken)
     groups = {b.id: names.take(b.id) for b in instrument.blocks}
-    notes = {"intro": names.take("intro"), "background": names.take("background_note")}
+    notes = {
+        "intro": names.take("intro"),
+        "background": names.take("background_note"),
+        "start": names.take("start"),
+        "end": names.take("end"),
+    }
     for b in instrument.blocks:
         notes[b.id] = names.take(f"{b.id}_stem")
     return groups, notes
@@ -141,6 +149,9 @@ def sheets(instrument: Instrument) -> dict[str, list[list[str]]]:
         )
 
     study = instrument.study
+    # ODK's metadata fields: when the form was opened and finished (no question shown)
+    survey.append(row("start", notes["start"]))
+    survey.append(row("end", notes["end"]))
     if study.introduction:
         survey.append(row("note", notes["intro"], dict(study.introduction)))
     for what, obj in parts(instrument):
@@ -229,22 +240,24 @@ def workbook_bytes(instrument: Instrument) -> bytes:
 
 def column_map(instrument: Instrument) -> ColumnMap:
     """Where each moscale variable lands in a KoboToolbox / ODK Central CSV export."""
-    groups, _ = _names(instrument)
+    groups, notes = _names(instrument)
     columns = [
-        MappedColumn(
-            "_uuid",
-            RESPONSE_ID,
-            "meta",
-            aliases=("KEY", "meta/instanceID", "meta-instanceID"),
-        )
+        MappedColumn(notes["start"], STARTED, "meta"),
+        MappedColumn(notes["end"], SUBMITTED, "meta"),
     ]
+    if instrument.question_with_role("respondent_id") is None:
+        columns.append(
+            MappedColumn(
+                "_uuid",
+                RESPONDENT_ID,
+                "meta",
+                aliases=("KEY", "meta/instanceID", "meta-instanceID"),
+            )
+        )
     for what, obj in parts(instrument):
         if what == "block":
             group = groups[obj.id]
-            values = {
-                str(p.code): (None if p.dont_know else p.code)
-                for p in response_points(obj.response)
-            }
+            values = value_map(response_points(obj.response))
             for line in block_lines(obj):
                 columns.append(
                     MappedColumn(
