@@ -163,6 +163,9 @@ class HarmanResult:
         Components with eigenvalue above 1 (Podsakoff & Organ's "does a single factor emerge?").
     loadings : Series
         First unrotated component/factor loadings (sign chosen so that they sum to a positive value).
+    n : int
+        Cases with every item answered (with ``missing="pairwise"`` each correlation may rest on
+        more cases than this).
     notes : list of str
         The result in words and the test's known weakness.
     """

@@ -31,7 +31,6 @@ tools for structural equation modeling (R package 0.5-6).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from moscale.analysis.cfa.syntax import parse_model
 from moscale.errors import DataError, ModelError, UserError
 
 #: HTMT cut-offs: .85 (Kline 2011; conservative) and .90 (Gold et al. 2001; conceptually close
@@ -51,76 +51,14 @@ ProgressCallback = Callable[[int, int], None]
 # Model structure: which items measure which factor
 # --------------------------------------------------------------------------------------------------
 
-_MODIFIER = re.compile(r"^(?:.*\*)?\s*([A-Za-z_.][A-Za-z0-9_.]*)\s*$")
 
-
-def _parse_loadings_syntax(model: str) -> dict[str, list[str]]:
-    """Factor -> indicator list from the ``=~`` lines of lavaan syntax.
-
-    A deliberately small reader (comments, ``;`` separators, continuation lines that start or end
-    with ``+``, pre-multipliers such as ``0.7*x``, ``NA*x``, ``lab*x``, ``c(a,b)*x``); used only when
-    the CFA engine's full parser is not importable.
-    """
-    text = "\n".join(line.split("#", 1)[0].split("!", 1)[0] for line in model.splitlines())
-    statements: list[str] = []
-    for raw in re.split(r"[;\n]", text):
-        s = raw.strip()
-        if not s:
-            continue
-        if statements and (statements[-1].rstrip().endswith("+") or s.startswith("+")):
-            statements[-1] = statements[-1] + " " + s
-        else:
-            statements.append(s)
+def _map_from_statements(parsed: Any) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for s in statements:
-        if "=~" not in s:
-            continue
-        lhs, rhs = s.split("=~", 1)
-        lhs = lhs.strip()
-        # c(a, b)*x style multipliers contain commas/parentheses; drop them before splitting on +
-        rhs = re.sub(r"c\([^)]*\)\s*\*", "", rhs)
-        rhs = re.sub(r"(?:start|equal|label|fixed|upper|lower)\([^)]*\)\s*\*", "", rhs)
-        for term in rhs.split("+"):
-            term = term.strip()
-            if not term:
-                continue
-            m = _MODIFIER.match(term)
-            if m is None:
-                raise ModelError(
-                    f"cannot read the indicator '{term}' of factor '{lhs}'",
-                    hint="write loadings as 'F =~ item1 + item2', optionally with a pre-multiplier "
-                    "such as '0.8*item1' or 'a*item1'",
-                )
-            item = m.group(1)
-            out.setdefault(lhs, [])
-            if item not in out[lhs]:
-                out[lhs].append(item)
-    return out
-
-
-def _engine_parser() -> Callable[[str], Any] | None:
-    try:  # the CFA engine's parser, when present, is the one source of truth for lavaan syntax
-        from moscale.analysis.cfa import api as _api  # noqa: PLC0415
-    except Exception:  # pragma: no cover - engine not installed yet
-        return None
-    return getattr(_api, "parse_model", None)
-
-
-def _map_from_partable(pt: Any) -> dict[str, list[str]] | None:
-    """Factor -> indicators from a parameter table (DataFrame or record list with lhs/op/rhs)."""
-    try:
-        df = pd.DataFrame(pt) if not isinstance(pt, pd.DataFrame) else pt
-        rows = df[df["op"] == "=~"]
-        if "group" in rows.columns:
-            first = rows["group"].iloc[0] if len(rows) else None
-            rows = rows[rows["group"] == first]
-    except Exception:
-        return None
-    out: dict[str, list[str]] = {}
-    for lhs, rhs in zip(rows["lhs"], rows["rhs"], strict=True):
-        out.setdefault(str(lhs), [])
-        if rhs not in out[lhs]:
-            out[str(lhs)].append(str(rhs))
+    for st in parsed.statements:
+        if st.op == "=~":
+            out.setdefault(str(st.lhs), [])
+            if st.rhs not in out[st.lhs]:
+                out[str(st.lhs)].append(str(st.rhs))
     return out
 
 
@@ -141,22 +79,7 @@ def indicator_map(model: Any) -> dict[str, list[str]]:
     if isinstance(model, Mapping):
         out = {str(f): [str(i) for i in items] for f, items in model.items()}
     elif isinstance(model, str):
-        out = None
-        parse = _engine_parser()
-        if parse is not None:
-            try:
-                parsed = parse(model)
-                pt = getattr(parsed, "partable", None)
-                pt = pt if pt is not None else getattr(parsed, "table", parsed)
-                if callable(pt):
-                    pt = pt()
-                out = _map_from_partable(pt)
-            except UserError:
-                raise
-            except Exception:
-                out = None
-        if not out:
-            out = _parse_loadings_syntax(model)
+        out = _map_from_statements(parse_model(model))
     else:
         lam = _cfa_parts(model)["loadings"]
         out = {f: [str(i) for i in lam.index[lam[f].to_numpy() != 0]] for f in lam.columns}
@@ -748,8 +671,13 @@ def htmt(
     True
     """
     fmap = indicator_map(model)
-    items = list(dict.fromkeys(i for its in fmap.values() for i in its))
     notes: list[str] = []
+    higher = [f for f, its in fmap.items() if any(i in fmap for i in its)]
+    if higher:
+        # HTMT compares observed indicators; a second-order factor has none of its own
+        fmap = {f: its for f, its in fmap.items() if f not in higher}
+        notes.append("Higher-order factors left out of HTMT: " + ", ".join(higher) + ".")
+    items = list(dict.fromkeys(i for its in fmap.values() for i in its))
     thresholds = tuple(sorted(float(t) for t in thresholds))
     if not 0.0 < level < 1.0:
         raise UserError(f"level={level} is not a confidence level", hint="use e.g. level=0.95")

@@ -339,6 +339,13 @@ def test_single_indicator_factor_gives_nan_and_a_note(hs):
     assert res.to_dict()["matrix"]["values"][0][1] is None
 
 
+def test_higher_order_factor_is_left_out_of_htmt(hs):
+    res = v.htmt(REF["hs"]["model"] + "\ng =~ visual + textual + speed", hs)
+    assert list(res.matrix.index) == ["visual", "textual", "speed"]
+    np.testing.assert_allclose(res.matrix.to_numpy(), mat(REF["hs"]["htmt"]).to_numpy(), atol=1e-6)
+    assert any("Higher-order" in n for n in res.notes)
+
+
 def test_constant_item_is_a_data_error(hs):
     d = hs.copy()
     d["x1"] = 1.0
