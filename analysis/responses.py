@@ -224,14 +224,63 @@ class VarSpec:
 META_COLUMNS = ("respondent_id", "lang", "started", "submitted", "duration_s")
 
 
+_CODEBOOK_KINDS = {
+    "likert": "item",
+    "attention_check": "check",
+    "single": "single",
+    "multiple_option": "multiple",
+    "number": "number",
+    "text": "text",
+    "order": "order",
+    "id": "meta",
+    "timestamp": "meta",
+}
+
+
 def instrument_variables(instrument: Any) -> list[VarSpec]:
     """The columns of ``instrument``'s codebook, with what the reader needs to code them.
 
-    Naming follows CONTRIBUTING.md (the codebook helper writes the same names): item ids; attention
-    checks by id; background questions by id, a multiple-choice question as ``<id>_<code>`` 0/1
-    columns; ``<block>_order``; the meta columns ``respondent_id``, ``lang``, ``started``,
-    ``submitted``, ``duration_s``.
+    Naming (CONTRIBUTING.md, :func:`moscale.instrument.codebook.codebook_variables`): item ids;
+    attention checks by id; background questions by id, a multiple-choice question as
+    ``<id>_<code>`` 0/1 columns; ``<block>_order``; the meta columns ``respondent_id``, ``lang``,
+    ``started``, ``submitted``, ``duration_s``.
     """
+    try:
+        from moscale.instrument.codebook import codebook_variables
+    except ImportError:  # pragma: no cover - the codebook ships with moscale
+        return _variables_without_codebook(instrument)
+    specs = []
+    for v in codebook_variables(instrument):
+        kind = _CODEBOOK_KINDS.get(v.type, "text")
+        if v.role == "meta" and kind not in ("number",):
+            kind = "meta"
+        codes: tuple[int, ...] | None = None
+        if kind in ("item", "check") and v.minimum is not None and v.maximum is not None:
+            codes = tuple(range(int(v.minimum), int(v.maximum) + 1))
+        elif kind == "single" and v.value_labels:
+            codes = tuple(int(c) for c in v.value_labels)
+        elif kind == "multiple":
+            codes = (0, 1)
+        specs.append(
+            VarSpec(
+                name=v.name,
+                kind=kind,
+                labels={int(c): dict(lab) for c, lab in v.value_labels.items()},
+                missing_codes=tuple(v.missing_codes),
+                codes=codes,
+                minimum=v.minimum,
+                maximum=v.maximum,
+                reverse=bool(v.reverse),
+                dimension=f"{v.block_id}.{v.dimension_id}" if kind == "item" else None,
+                block=v.block_id,
+                role=v.role if v.role in ("group", "cluster", "respondent_id") else None,
+                expect=v.expected,
+            )
+        )
+    return specs
+
+
+def _variables_without_codebook(instrument: Any) -> list[VarSpec]:
     specs: list[VarSpec] = [VarSpec(name=m, kind="meta") for m in META_COLUMNS]
     for block in instrument.blocks:
         resp = block.response
@@ -903,12 +952,12 @@ def read_responses(
         column_map = cmap_path
     if column_map is not None:
         cmap = _load_column_map(column_map)
-        frame = _apply_column_map(cmap, frame, plat, src)
+        frame = _apply_column_map(cmap, frame, src, table.row_label, pol, issues)
         issues.add(
             "column_map",
             None,
             None,
-            str(cmap_path or column_map if not hasattr(column_map, "rename_and_recode") else ""),
+            str(column_map) if isinstance(column_map, (str, Path)) else cmap.platform,
             "applied",
             "columns renamed and recoded with the exporter's column map"
             + (f" found beside the data ({Path(cmap_path).name})" if cmap_path else ""),
@@ -1109,22 +1158,92 @@ def read_responses(
     )
 
 
-def _apply_column_map(cmap: Any, frame: pd.DataFrame, plat: _Platform, src: str) -> pd.DataFrame:
-    """Rename platform columns to codebook names and recode platform answer codes to ours."""
-    index = frame.index
+def _map_key(value: Any) -> str:
+    """A cell as the column map's ``values`` keys are written ("5", "A5", "Y", "" for empty)."""
+    if value is None:
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "1" if value else "0"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        if math.isnan(value):
+            return ""
+        return str(int(value)) if float(value).is_integer() else repr(float(value))
+    text = str(value).strip()
+    return text[:-2] if re.fullmatch(r"-?\d+\.0", text) else text
+
+
+def _apply_column_map(
+    cmap: Any,
+    frame: pd.DataFrame,
+    src: str,
+    row_label: str,
+    pol: DataPolicy,
+    issues: _Issues,
+) -> pd.DataFrame:
+    """Rename platform columns to codebook names and recode platform answer codes to ours.
+
+    Cells the map does not define are handled by the policy first (off-scale numbers as
+    ``out_of_range``, other text as ``non_numeric``), and answers the map codes as missing
+    (don't know) are counted as ``declared_missing``, so that the map never stops a run the
+    policy would let go on, and nothing becomes missing unrecorded.
+    """
+    frame = frame.copy()
+    present = set(frame.columns)
+    for col in cmap.columns:
+        source = next((n for n in (col.column, *col.aliases) if n in present), None)
+        if source is None or col.values is None or col.sequence is not None:
+            continue
+        keys = frame[source].map(_map_key)
+        unknown = keys.ne("") & ~keys.isin(list(col.values))
+        for row in frame.index[unknown.to_numpy()]:
+            value = frame.at[row, source]
+            numeric = re.fullmatch(r"-?\d+(\.\d+)?", _map_key(value)) is not None
+            kind = "out_of_range" if numeric else "non_numeric"
+            what = (
+                f"value {_map_key(value)} is not a code of this question"
+                if numeric
+                else f"'{value}' is not an answer code of this question"
+            )
+            if getattr(pol, kind) == "error":
+                raise DataError(
+                    f"{what} ({', '.join(k for k in col.values if k)})",
+                    location=_where(src, row_label, row, source),
+                    hint="correct the cell, or read with the default policy (it becomes missing "
+                    "and is flagged)",
+                )
+            issues.add(kind, row, source, _json_value(value), "set missing", what)
+            frame.at[row, source] = None
+        dk_keys = [k for k, v in col.values.items() if v is None and k != ""]
+        dk = keys.isin(dk_keys)
+        if dk.any():
+            issues.add(
+                "declared_missing",
+                None,
+                col.variable,
+                ", ".join(sorted(set(keys[dk]))),
+                "set missing",
+                f"{int(dk.sum())} answer(s) coded as missing by the column map "
+                f"({', '.join(sorted(set(keys[dk])))})",
+            )
     try:
-        out = cmap.rename_and_recode(frame.reset_index(drop=True))
+        out = cmap.rename_and_recode(frame, keep_unmapped=True)
     except UserError as exc:
-        raise DataError(exc.message, location=exc.location or src, hint=exc.hint) from None
-    if len(out) != len(frame):
         raise DataError(
-            "the column map changed the number of rows",
-            location=src,
-            hint="report this as a bug in moscale",
-        )
-    out = out.copy()
-    out.index = index
-    return out
+            exc.message,
+            location=exc.location or src,
+            hint=(exc.hint or "") + f" (an 'index' in the message is the {row_label} number)",
+        ) from None
+    if len(out) != len(frame):  # pragma: no cover - the map keeps rows
+        raise DataError("the column map changed the number of rows", location=src)
+    return out.rename(
+        columns={
+            k: v
+            for k, v in {"_response_id": "respondent_id", "_language": "lang"}.items()
+            if k in out.columns and v not in out.columns
+        }
+    )
 
 
 def _platform_meta(frame: pd.DataFrame, plat: _Platform) -> pd.DataFrame:
