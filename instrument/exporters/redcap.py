@@ -249,13 +249,17 @@ def _notes(instrument: Instrument) -> list[str]:
         "the raw columns (field names; checkbox options <field>___<code>, 0/1).",
         "Radio values are moscale's codes; don't-know is coded missing.",
     ]
-    renamed = [
-        f"{ident} -> {name}"
-        for ident, name in _names(instrument)[0].items()
-        if not ident.startswith("_") and ident != name
-    ]
+    fields = {k: v for k, v in _names(instrument)[0].items() if not k.startswith("_")}
+    renamed = [f"{ident} -> {name}" for ident, name in fields.items() if ident != name]
     if renamed:
         notes.append("Field names differ from moscale's ids: " + ", ".join(renamed) + ".")
+    long = [name for name in fields.values() if len(name) > 26]
+    if long:
+        notes.append(
+            "REDCap warns about field names over 26 characters (it accepts them): "
+            + ", ".join(long)
+            + "."
+        )
     randomised = [b.id for b in instrument.blocks if b.randomize]
     if randomised:
         notes.append(

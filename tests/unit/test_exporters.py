@@ -827,3 +827,51 @@ def test_builtin_scales_export_within_platform_limits(scale_id):
         file_type=".xlsx",
     )
     assert warnings == []
+
+
+def test_redcap_notes_renamed_and_long_names(tmp_path):
+    study = tmp_path / "study.yaml"
+    study.write_text(
+        STUDY.read_text("utf-8")
+        .replace("id: firm_id", "id: Firm_ID")
+        .replace("id: revenue_share", "id: revenue_share_of_exports_abroad")
+        .replace("../definitions/tiny_scale.yaml", str(TINY))
+        .replace("second_scale.yaml", str(STUDY.parent / "second_scale.yaml")),
+        encoding="utf-8",
+    )
+    inst = load_instrument(study)
+    cmap = redcap.column_map(inst)
+    by_var = {c.variable: c for c in cmap.columns}
+    assert by_var["Firm_ID"].column == "firm_id"
+    notes = " ".join(cmap.notes)
+    assert "Firm_ID -> firm_id" in notes
+    assert "over 26 characters" in notes and "revenue_share_of_exports_abroad" in notes
+
+
+@pytest.mark.parametrize("platform", ["limesurvey", "qualtrics"])
+def test_responses_come_back_through_the_reader(inst, tmp_path, platform):
+    """A platform-shaped CSV with the map beside it reads into our variables and codes."""
+    responses = pytest.importorskip("moscale.analysis.responses")
+    cmap = EXPORTERS[platform].column_map(inst)
+    df, expected = synthetic(cmap, n=5)
+    df = df.drop(columns=["Status"])
+    if platform == "limesurvey":
+        meta = {"id": range(1, 6), "submitdate": ["2024-05-01 10:00:00"] * 5}
+        df = pd.concat([pd.DataFrame(meta), df], axis=1)
+        df.to_csv(tmp_path / "results.csv", index=False)
+    else:
+        meta = {"ResponseId": [f"R_{i}" for i in range(5)], "StartDate": ["2024-05-01"] * 5}
+        meta["Finished"] = ["1"] * 5
+        df = pd.concat([pd.DataFrame(meta), df], axis=1).astype(str).replace("nan", "")
+        extra = pd.DataFrame(
+            [list(df.columns), [json.dumps({"ImportId": c}) for c in df.columns]],
+            columns=df.columns,
+        )
+        pd.concat([extra, df]).to_csv(tmp_path / "results.csv", index=False)
+    (tmp_path / f"exportstudy_{platform}_columns.json").write_text(cmap.to_json(), "utf-8")
+    ds = responses.read_responses(tmp_path / "results.csv", instrument=inst)
+    for item in ("tiny_a1", "second_b2"):  # not reverse-keyed: codes as they are
+        np.testing.assert_array_equal(ds.items[item].to_numpy(), np.asarray(expected[item]))
+    np.testing.assert_array_equal(
+        ds.background["industry"].to_numpy(float), np.asarray(expected["industry"])
+    )
