@@ -10,7 +10,7 @@ File format (``"schema": 1``)::
 
     {"schema": 1, "platform": "limesurvey", "study": "example",
      "columns": [
-        {"column": "TINYBLOCK[tinya1]", "variable": "tiny_a1", "kind": "item",
+        {"column": "tinyblock[tinya1]", "variable": "tiny_a1", "kind": "item",
          "values": {"A1": 1, "A2": 2, "A3": 3, "A4": 4, "A5": 5, "DK": null}},
         {"column": "employees", "variable": "employees", "kind": "background", "values": null},
         ...],
@@ -299,6 +299,8 @@ def _cell_key(value: Any) -> str:
     """The text form of one cell, as the map's ``values`` keys are written."""
     if value is None:
         return ""
+    if not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value):
+        return ""  # NaN, pd.NA, NaT
     if isinstance(value, bool | np.bool_):
         return "1" if value else "0"
     if isinstance(value, int | np.integer):

@@ -702,6 +702,15 @@ def test_rename_and_recode_uses_aliases(inst):
     )
 
 
+def test_display_order_with_missing_cells(inst):
+    cmap = qualtrics.column_map(inst)
+    df, _ = synthetic(cmap, n=3)
+    df["TINY_BLOCK_DO"] = pd.array(["4|3|2|1", pd.NA, ""], dtype="string")
+    out = cmap.rename_and_recode(df)
+    assert out["tiny_block_order"].iloc[0] == "tiny_a3;attn_tiny;tiny_a2;tiny_a1"
+    assert out["tiny_block_order"].iloc[1:].isna().all()
+
+
 def test_display_order_unknown_element(inst):
     cmap = qualtrics.column_map(inst)
     df, _ = synthetic(cmap, n=2)
