@@ -814,7 +814,7 @@ def _parse_with_engine(text: str) -> list[tuple[str, list[str]]] | None:
     if isinstance(parsed, pd.DataFrame):
         rows = parsed.to_dict(orient="records")
     else:
-        rows = getattr(parsed, "rows", None) or getattr(parsed, "table", None) or parsed
+        rows = getattr(parsed, "statements", None) or getattr(parsed, "rows", None) or parsed
     out: dict[str, list[str]] = {}
     try:
         for r in rows:
