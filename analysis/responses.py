@@ -718,8 +718,15 @@ def _load_column_map(column_map: Any) -> Any:
         ) from None
 
 
-def _find_column_map(path: Path | None, platform: str, instrument: Any) -> Path | None:
-    """A ``<study>_<platform>_columns.json`` beside the data file, if exactly one fits."""
+def _find_column_map(
+    path: Path | None, platform: str, instrument: Any, columns: Iterable[str]
+) -> Path | None:
+    """A ``<study>_<platform>_columns.json`` beside the data file that fits it.
+
+    For a recognised Qualtrics or LimeSurvey export, the one map of that platform (of this study
+    when there are several). For other files (XLSForm/KoboToolbox, REDCap, ...) a map of this
+    study whose required columns are all in the file and which renames at least one of them.
+    """
     if path is None:
         return None
     candidates = sorted(path.parent.glob("*_columns.json"))
@@ -727,10 +734,29 @@ def _find_column_map(path: Path | None, platform: str, instrument: Any) -> Path 
         return None
     if platform in ("qualtrics", "limesurvey"):
         candidates = [c for c in candidates if c.name.endswith(f"_{platform}_columns.json")]
-    if instrument is not None and len(candidates) > 1:
-        mine = [c for c in candidates if c.name.startswith(f"{instrument.id}_")]
-        candidates = mine or candidates
-    return candidates[0] if len(candidates) == 1 else None
+        if instrument is not None and len(candidates) > 1:
+            mine = [c for c in candidates if c.name.startswith(f"{instrument.id}_")]
+            candidates = mine or candidates
+        return candidates[0] if len(candidates) == 1 else None
+    if instrument is None:
+        return None
+    present = set(columns)
+    fits = []
+    for cand in candidates:
+        if not cand.name.startswith(f"{instrument.id}_"):
+            continue
+        try:
+            doc = json.loads(cand.read_text(encoding="utf-8"))
+            cols = [c for c in doc["columns"] if c.get("kind") != "meta"]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            continue
+        found = [{c["column"], *c.get("aliases", [])} & present for c in cols]
+        renames = any(
+            name != c["variable"] for c, names in zip(cols, found, strict=True) for name in names
+        )
+        if cols and all(found) and renames:
+            fits.append(cand)
+    return fits[0] if len(fits) == 1 else None
 
 
 # --- lavaan models --------------------------------------------------------------------------------
@@ -947,8 +973,8 @@ def read_responses(
 
     # --- column map written by our exporters
     cmap_path = None
-    if column_map is None and plat.name in ("qualtrics", "limesurvey"):
-        cmap_path = _find_column_map(source, plat.name, instrument)
+    if column_map is None:
+        cmap_path = _find_column_map(source, plat.name, instrument, frame.columns)
         column_map = cmap_path
     if column_map is not None:
         cmap = _load_column_map(column_map)

@@ -426,35 +426,31 @@ class Screening:
 
 def _presented_order(dataset: Any) -> pd.DataFrame | None:
     """Answers (as given) rearranged into the order each respondent saw, when the data records
-    it (``<block>_order`` columns); items only, attention checks left out."""
+    it (``<block>_order`` columns); items only, attention checks left out. Items the order
+    column does not list keep their questionnaire position after the listed ones."""
     inst = getattr(dataset, "instrument", None)
     if inst is None:
         return None
-    cols = [b.order_variable for b in inst.blocks if b.order_variable in dataset.background]
-    if not cols:
+    bg = dataset.background
+    if not any(b.order_variable in bg for b in inst.blocks):
         return None
     raw = dataset.unkeyed_items()
-    item_set = set(raw.columns)
-    rows = []
-    for idx in raw.index:
-        seq: list[str] = []
-        for block in inst.blocks:
-            default = [i.id for i in block.items if i.id in item_set]
-            order = (
-                dataset.background.at[idx, block.order_variable]
-                if block.order_variable in dataset.background
-                else None
-            )
-            if isinstance(order, str) and order.strip():
-                shown = [s for s in order.split(";") if s in item_set]
-                seq += shown + [i for i in default if i not in shown]
-            else:
-                seq += default
-        rows.append(raw.loc[idx, seq].to_numpy(dtype=float))
-    width = max(len(r) for r in rows)
-    arr = np.full((len(rows), width), np.nan)
-    for k, r in enumerate(rows):
-        arr[k, : len(r)] = r
+    pos = {c: k for k, c in enumerate(raw.columns)}
+    n = len(raw)
+    parts: list[np.ndarray] = []
+    for block in inst.blocks:
+        default = [pos[i.id] for i in block.items if i.id in pos]
+        if not default:
+            continue
+        idx = np.tile(np.asarray(default), (n, 1))
+        if block.order_variable in bg:
+            for r, order in enumerate(bg[block.order_variable].tolist()):
+                if isinstance(order, str) and order.strip():
+                    shown = [pos[t] for t in order.split(";") if t in pos and pos[t] in default]
+                    idx[r] = shown + [d for d in default if d not in shown]
+        parts.append(idx)
+    order_idx = np.concatenate(parts, axis=1)
+    arr = np.take_along_axis(raw.to_numpy(dtype=float), order_idx, axis=1)
     return pd.DataFrame(arr, index=raw.index)
 
 

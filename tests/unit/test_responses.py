@@ -317,6 +317,22 @@ def test_limesurvey_export_read_back_through_the_column_map(tmp_path, inst, give
         read_responses(tmp_path / "short.csv", instrument=inst, column_map=map_path)
 
 
+def test_kobo_export_with_group_paths_finds_its_map(tmp_path, inst, given_answers, base):
+    name, text, cmap = _map_for(inst, "xlsform")
+    frame = _platform_frame(cmap, given_answers)
+    # KoboToolbox "XML values and headers": items under their group path
+    frame = frame.rename(
+        columns={c.column: c.aliases[0] for c in cmap.columns if c.aliases and c.kind != "meta"}
+    )
+    frame.to_csv(tmp_path / "kobo.csv", index=False)
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    ds = read_responses(tmp_path / "kobo.csv", instrument=inst)
+    assert ds.issues_of("column_map")["action"].tolist() == ["applied"]
+    np.testing.assert_array_equal(ds.items.to_numpy(), base.items.to_numpy())
+    assert ds.background["channel_1"].tolist() == base.background["channel_1"].tolist()
+    assert ds.background["respondent_id"].iloc[0] == "r01"  # from _uuid through the map
+
+
 # --- problems and the policy -----------------------------------------------------------------------
 
 
