@@ -15,6 +15,7 @@ import pytest
 import moscale as ms
 from moscale.instrument.codebook import column_names
 from moscale.instrument.html import render_html
+from moscale.instrument.loader import parse_study_text
 
 pytestmark = pytest.mark.browser
 
@@ -38,8 +39,10 @@ class Watch:
         page.on("pageerror", lambda e: self.errors.append(str(e)))
 
 
-def open_page(browser, tmp_path: Path, study: str, width: int = 1100):
-    inst = ms.load_instrument(STUDIES / f"{study}.yaml")
+def open_page(browser, tmp_path: Path, study, width: int = 1100):
+    inst = (
+        study if isinstance(study, ms.Instrument) else ms.load_instrument(STUDIES / f"{study}.yaml")
+    )
     path = tmp_path / f"{inst.id}_en.html"
     path.write_text(render_html(inst, "en"), encoding="utf-8")
     context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True)
@@ -273,3 +276,41 @@ def test_focus_is_not_hidden_under_the_sticky_header(chromium_browser, tmp_path)
     assert box >= head
     assert watch.errors == []
     page.context.close()
+
+
+def test_hard_required_multiple_choice_needs_one_box(chromium_browser, tmp_path):
+    text = (STUDIES / "tiny_study.yaml").read_text(encoding="utf-8")
+    text = text.replace("    required: none\n", "    required: hard\n", 1)
+    inst = parse_study_text(text, "hard.yaml", base=STUDIES)
+    _, page, watch, _ = open_page(chromium_browser, tmp_path, inst)
+    first = "#ms-f-channels_1"
+    assert page.eval_on_selector(first, "e => e.validity.customError") is True
+    tab_to(page, "ms-f-channels_2")
+    page.keyboard.press("Space")  # any one box satisfies the question
+    assert page.eval_on_selector(first, "e => e.validity.valid") is True
+    page.keyboard.press("Space")
+    assert page.eval_on_selector(first, "e => e.validationMessage") == (
+        "Please select at least one option."
+    )
+    assert watch.errors == []
+    page.context.close()
+
+
+@pytest.mark.parametrize(("lang", "width"), [("en", 1280), ("fi", 320)])
+def test_example_study_layout(chromium_browser, tmp_path, lang, width):
+    # the bundled study: long Finnish labels, an 8-column matrix, many background questions
+    inst = ms.load_instrument("example")
+    path = tmp_path / f"example_{lang}.html"
+    path.write_text(render_html(inst, lang), encoding="utf-8")
+    page = chromium_browser.new_page(viewport={"width": width, "height": 800})
+    watch = Watch(page)
+    page.goto(path.as_uri())
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert all(w >= 24 and h >= 24 for w, h in box_sizes(page))
+    shown = page.evaluate(
+        "() => document.querySelector('input[name=mktor_order]').value.split(';').sort()"
+    )
+    assert shown == sorted(x.id for x in inst.blocks[0].sequence())
+    assert watch.errors == []
+    assert watch.requests == [path.as_uri()]
+    page.close()

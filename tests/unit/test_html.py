@@ -400,12 +400,14 @@ def test_background_questions(doc):
         "100000",
     )
     assert (
-        doc.find_all("label", for_="ms-employees")[0].find_all("span", class_="ms-q-text")[0].text()
+        doc.find_all("label", for_="ms-f-employees")[0]
+        .find_all("span", class_="ms-q-text")[0]
+        .text()
         == "Number of employees"
     )
     (firm,) = doc.find_all("input", name="firm")
     assert firm.attrs["type"] == "text"
-    assert doc.find_all("label", for_="ms-firm")
+    assert doc.find_all("label", for_="ms-f-firm")
 
 
 def test_every_codebook_column_is_a_form_field(doc, tiny):
@@ -438,7 +440,19 @@ def test_download_and_submit_controls(doc):
     summary = doc.find_all("div", id="ms-unanswered")[0]
     assert "hidden" in summary.attrs and summary.attrs["tabindex"] == "-1"
     assert summary.find_all("button", id="ms-continue")[0].text() == "Continue anyway"
+    assert (summary.attrs["role"], summary.attrs["aria-labelledby"]) == ("group", "ms-unanswered-h")
     assert doc.find_all("p", id="ms-status")[0].attrs["role"] == "status"
+
+
+def test_hard_required_multiple_choice_is_marked_for_the_script():
+    # a checkbox's own `required` would demand that very box; the script checks the group instead
+    text = (STUDIES / "tiny_study.yaml").read_text(encoding="utf-8")
+    text = text.replace("    required: none\n", "    required: hard\n", 1)
+    root = parse(render_html(parse_study_text(text, "hard.yaml", base=STUDIES), "en"))[0]
+    channels = root.find_all("fieldset", id="ms-q-channels")[0]
+    assert "data-ms-hard-multiple" in channels.attrs
+    assert not any("required" in n.attrs for n in channels.find_all("input"))
+    assert channels.find_all("span", class_="ms-marker")[0].text() == "(answer required)"
 
 
 # --- escaping ------------------------------------------------------------------------------------
@@ -519,6 +533,16 @@ def test_cli_render_reports_a_bad_language(tmp_path):
 
 
 @pytest.mark.skipif("example" not in builtin_study_ids(), reason="example study not bundled yet")
+def test_cli_demo_writes_questionnaires_and_codebook(tmp_path):
+    result = CliRunner().invoke(main, ["demo", "-o", str(tmp_path / "demo")])
+    assert result.exit_code == 0, result.output
+    inst = ms.load_instrument("example")
+    names = sorted(p.name for p in (tmp_path / "demo").iterdir())
+    expected = [f"{inst.id}_{lang}.html" for lang in inst.languages]
+    assert names == sorted(expected + ["codebook.csv", "codebook.json"])
+
+
+@pytest.mark.skipif("example" not in builtin_study_ids(), reason="example study not bundled yet")
 def test_example_study_renders_in_every_language():
     inst = ms.load_instrument("example")
     for lang in inst.languages:
@@ -529,3 +553,29 @@ def test_example_study_renders_in_every_language():
             f.attrs["data-ms-id"] for f in root.find_all("fieldset") if f.has_class("ms-item")
         }
         assert items <= fieldsets
+
+
+def test_element_ids_are_unique_even_for_awkward_study_ids():
+    # a question called "submit" and a section called "background" must not take the ids of the
+    # page's own controls or of the background section
+    text = (STUDIES / "post_study.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "  - scale: ../definitions/tiny_scale.yaml",
+        "  - id: background\n    scale: ../definitions/tiny_scale.yaml",
+    )
+    text += '  - {id: submit, type: text, text: {en: "Submit what?"}}\n'
+    text += "  - {id: form, type: number, text: {en: Form}}\n"
+    inst = parse_study_text(text, "awkward.yaml", base=STUDIES)
+    root = parse(render_html(inst, "en"))[0]
+    ids = [n.attrs["id"] for n in root.iter() if "id" in n.attrs]
+    assert len(ids) == len(set(ids))
+    assert root.find_all("button", id="ms-submit")
+    assert root.find_all("form", id="ms-form")
+    # every label points at an existing control
+    for label in root.find_all("label"):
+        assert label.attrs["for"] in ids
+
+
+def test_element_ids_are_unique(doc):
+    ids = [n.attrs["id"] for n in doc.iter() if "id" in n.attrs]
+    assert len(ids) == len(set(ids))
