@@ -95,22 +95,30 @@ def pairwise_correlation(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     x = np.asarray(x, dtype=float)
     present = ~np.isnan(x)
     m = present.astype(float)
-    counts = np.swapaxes(m, -1, -2) @ m
     col_n = m.sum(axis=-2, keepdims=True)
+    xz = np.where(present, x, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        col_mean = np.where(present, x, 0.0).sum(axis=-2, keepdims=True) / col_n
-    x0 = np.where(present, x - col_mean, 0.0)
+        col_mean = xz.sum(axis=-2, keepdims=True) / col_n
+    x0 = xz - col_mean * m
+    return pairwise_correlation_centered(x0, m)
+
+
+def pairwise_correlation_centered(x0: np.ndarray, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`pairwise_correlation` from roughly centred data with zeros in the missing cells
+    (``x0``) and the 0/1 matrix of present cells (``m``), both ``(..., n, p)``."""
+    mt = np.swapaxes(m, -1, -2)
+    counts = mt @ m
     xt = np.swapaxes(x0, -1, -2)
     sxy = xt @ x0
     sx = xt @ m  # sx[i, j]: sum of item i over the rows where i and j are both present
-    sxx = (np.swapaxes(x0 * x0, -1, -2)) @ m
+    sxx = np.swapaxes(x0 * x0, -1, -2) @ m
     with np.errstate(invalid="ignore", divide="ignore"):
         sx_t = np.swapaxes(sx, -1, -2)
         cov = sxy - sx * sx_t / counts
         var_i = sxx - sx * sx / counts
         var_j = np.swapaxes(var_i, -1, -2)
         r = cov / np.sqrt(var_i * var_j)
-    p = x.shape[-1]
+    p = x0.shape[-1]
     idx = np.arange(p)
     r[..., idx, idx] = 1.0
     return r, counts
@@ -234,7 +242,8 @@ def correlation_input(
                 "Polychoric correlations are not available in this installation.",
                 hint="Use cor='pearson', or pass a polychoric correlation matrix with n_obs.",
             ) from exc
-        res = polychoric(df)
+        # psych's conventions (fa(cor = "poly")): pairwise-complete tables, 0.5 for empty cells.
+        res = polychoric(df, mimic="psych", missing=missing)
         mat = res.matrix
         R = np.asarray(mat.loc[list(names), list(names)], dtype=float)
     else:
@@ -772,5 +781,6 @@ __all__ = [
     "is_correlation_matrix",
     "minres_one_factor_batch",
     "pairwise_correlation",
+    "pairwise_correlation_centered",
     "smc",
 ]

@@ -147,8 +147,8 @@ def test_cor_polychoric_calls_polychoric_module_and_uses_pairwise_counts(bfi, mo
     polychoric function itself is another module's; a stub returns psych's matrix here."""
     calls = []
 
-    def fake_polychoric(items):
-        calls.append(list(items.columns))
+    def fake_polychoric(items, **kwargs):
+        calls.append((list(items.columns), kwargs))
         return types.SimpleNamespace(matrix=_poly_matrix())
 
     stub = types.ModuleType("moscale.analysis.polychoric")
@@ -156,13 +156,27 @@ def test_cor_polychoric_calls_polychoric_module_and_uses_pairwise_counts(bfi, mo
     monkeypatch.setitem(sys.modules, "moscale.analysis.polychoric", stub)
     r = REF["fa_poly"]["data_minres_oblimin"]
     res = efa(bfi, 5, cor="polychoric")
-    assert calls == [list(bfi.columns)]
+    assert calls == [(list(bfi.columns), {"mimic": "psych", "missing": "pairwise"})]
     assert res.cor == "polychoric"
     np.testing.assert_allclose(res.loadings.to_numpy(), _matrix(r["loadings"]), atol=1e-4)
     _fit_close(res.fit.chisq, r["statistic"])
     _fit_close(res.fit.chisq_empirical, r["chi"])
     _fit_close(res.fit.rmsea, r["rmsea"][0])
     _fit_close(res.fit.tli, r["tli"])
+
+
+def test_cor_polychoric_with_moscale_polychoric_matches_psych(bfi):
+    """End to end with moscale's own polychoric (psych conventions): the matrix agrees with
+    psych's to about 2e-5, so the brief's polychoric tolerance (1e-3) applies downstream."""
+    pytest.importorskip("moscale.analysis.polychoric")
+    r = REF["fa_poly"]["data_minres_oblimin"]
+    res = efa(bfi, 5, cor="polychoric")
+    np.testing.assert_allclose(res.loadings.to_numpy(), _matrix(r["loadings"]), atol=1e-3)
+    np.testing.assert_allclose(res.phi.to_numpy(), _matrix(r["phi"]), atol=1e-3)
+    assert res.fit.chisq == pytest.approx(r["statistic"], rel=1e-3)
+    assert res.fit.chisq_empirical == pytest.approx(r["chi"], rel=1e-3)
+    assert res.fit.rmsea == pytest.approx(r["rmsea"][0], abs=1e-3)
+    assert res.fit.tli == pytest.approx(r["tli"], abs=1e-3)
 
 
 def test_polychoric_result_object_is_accepted():

@@ -15,7 +15,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from moscale.analysis.nfactors import parallel_analysis, scree, velicer_map
+from moscale.analysis.nfactors import (
+    _simulated_correlations,
+    parallel_analysis,
+    scree,
+    velicer_map,
+)
 from moscale.errors import UserError
 
 HERE = Path(__file__).resolve().parents[1]
@@ -139,3 +144,50 @@ def test_scree_component_values(data):
         parallel_analysis(data["hs"], n_iter=1, use_smc=True, seed=0).fa_values,
         atol=1e-12,
     )
+
+
+def test_wishart_draws_have_the_distribution_of_normal_data_correlations():
+    """Simulated matrices come from Bartlett's decomposition of Wishart(n - 1, I), not from data.
+    Their distribution must be that of correlations of n normal vectors: compare the mean and SD
+    of the largest eigenvalue with matrices computed from drawn data (Monte Carlo SEs ~ .003),
+    and the variance of an off-diagonal r with its exact value 1 / (n - 1) (Fisher 1915)."""
+    n, p, reps = 40, 6, 4000
+    w = _simulated_correlations(np.random.default_rng(5), reps, n, p)
+    rng = np.random.default_rng(6)
+    z = rng.standard_normal((reps, n, p))
+    z -= z.mean(axis=1, keepdims=True)
+    c = np.swapaxes(z, 1, 2) @ z
+    d = 1 / np.sqrt(np.diagonal(c, axis1=1, axis2=2))
+    direct = c * d[:, :, None] * d[:, None, :]
+    top_w = np.linalg.eigvalsh(w)[:, -1]
+    top_d = np.linalg.eigvalsh(direct)[:, -1]
+    se = np.sqrt(top_w.var() / reps + top_d.var() / reps)
+    assert abs(top_w.mean() - top_d.mean()) < 4 * se
+    assert top_w.std() == pytest.approx(top_d.std(), rel=0.08)
+    iu = np.triu_indices(p, 1)
+    off = w[:, iu[0], iu[1]]
+    per_matrix = off.mean(axis=1)
+    assert abs(per_matrix.mean()) < 4 * per_matrix.std() / np.sqrt(reps)
+    assert off.var() == pytest.approx(1 / (n - 1), rel=0.05)
+    np.testing.assert_allclose(np.diagonal(w, axis1=1, axis2=2), 1.0)
+
+
+def test_small_samples_draw_data_instead_of_wishart():
+    # n - 1 < p: the Wishart matrix would be singular; the data path gives valid correlations.
+    w = _simulated_correlations(np.random.default_rng(1), 3, 5, 8)
+    assert w.shape == (3, 8, 8)
+    np.testing.assert_allclose(np.diagonal(w, axis1=1, axis2=2), 1.0)
+    assert np.all(np.abs(w) <= 1 + 1e-12)
+
+
+def test_parallel_analysis_on_polychoric_correlations(data):
+    """cor="polychoric": observed eigenvalues of the polychoric matrix, resampled data correlated
+    polychorically too (as psych); simulated data stay normal with Pearson correlations."""
+    pytest.importorskip("moscale.analysis.polychoric")
+    from moscale.analysis.polychoric import polychoric
+
+    items = data["bfi"][["A1", "A2", "A3", "A4", "A5"]]
+    res = parallel_analysis(items, n_iter=3, seed=1, cor="polychoric")
+    R = polychoric(items, mimic="psych", missing="pairwise").matrix.to_numpy()
+    np.testing.assert_allclose(res.pc_values, np.linalg.eigvalsh(R)[::-1], atol=1e-12)
+    assert res.resampled and res.n_factors is not None
