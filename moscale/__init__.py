@@ -4,19 +4,90 @@ The public API (names are stable; see the README)::
 
     import moscale as ms
     inst = ms.load_instrument("example")
+    data = ms.read_responses("responses.csv", instrument=inst)
+    rel = ms.reliability(data.items["mktor_co1":"mktor_co6"])
+
+Names are imported on first use, so that ``import moscale`` and the command line start quickly.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from moscale._version import __version__
 from moscale.errors import DataError, DefinitionError, ModelError, UserError
-from moscale.instrument import Instrument, load_instrument, load_scale
+
+#: public name -> module that defines it
+_LAZY: dict[str, str] = {
+    # definitions
+    "Instrument": "moscale.instrument",
+    "load_instrument": "moscale.instrument",
+    "load_scale": "moscale.instrument",
+    # responses
+    "Dataset": "moscale.analysis.responses",
+    "DataPolicy": "moscale.analysis.responses",
+    "read_responses": "moscale.analysis.responses",
+    "Scores": "moscale.analysis.scoring",
+    "score": "moscale.analysis.scoring",
+    "Screening": "moscale.analysis.screening",
+    "screen": "moscale.analysis.screening",
+    "Aggregation": "moscale.analysis.multilevel",
+    "aggregate": "moscale.analysis.multilevel",
+    "icc": "moscale.analysis.multilevel",
+    "rwg_j": "moscale.analysis.multilevel",
+    # group comparisons, simulation
+    "GroupComparison": "moscale.analysis.groups",
+    "compare_groups": "moscale.analysis.groups",
+    "PopulationModel": "moscale.analysis.simulate",
+    "simulate_responses": "moscale.analysis.simulate",
+}
 
 __all__ = [
+    "Aggregation",
     "DataError",
+    "DataPolicy",
+    "Dataset",
     "DefinitionError",
+    "GroupComparison",
     "Instrument",
     "ModelError",
+    "PopulationModel",
+    "Scores",
+    "Screening",
     "UserError",
     "__version__",
+    "aggregate",
+    "compare_groups",
+    "icc",
     "load_instrument",
     "load_scale",
+    "read_responses",
+    "rwg_j",
+    "score",
+    "screen",
+    "simulate_responses",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'moscale' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
+    from moscale.analysis.groups import GroupComparison, compare_groups
+    from moscale.analysis.multilevel import Aggregation, aggregate, icc, rwg_j
+    from moscale.analysis.responses import DataPolicy, Dataset, read_responses
+    from moscale.analysis.scoring import Scores, score
+    from moscale.analysis.screening import Screening, screen
+    from moscale.analysis.simulate import PopulationModel, simulate_responses
+    from moscale.instrument import Instrument, load_instrument, load_scale
