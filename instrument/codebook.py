@@ -299,6 +299,12 @@ def _block_variables(block: Block, langs: list[str]) -> list[Variable]:
 def codebook_variables(instrument: Instrument) -> list[Variable]:
     """Every column of the study's response file, in the canonical column order.
 
+    Examples
+    --------
+    >>> import moscale as ms
+    >>> [v.name for v in codebook_variables(ms.load_instrument("mktor"))][:7]
+    ['respondent_id', 'lang', 'started', 'submitted', 'duration_s', 'mktor_co1', 'mktor_co2']
+
     Raises
     ------
     DefinitionError
@@ -454,6 +460,13 @@ def _variable(raw: Any, i: int) -> Variable:
 
 def read_codebook_json(text: str) -> list[Variable]:
     """Read the variables of a ``codebook.json`` written by :func:`codebook_files`.
+
+    Examples
+    --------
+    >>> import moscale as ms
+    >>> inst = ms.load_instrument("mktor")
+    >>> read_codebook_json(codebook_json(inst)) == codebook_variables(inst)
+    True
 
     Raises
     ------

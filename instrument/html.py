@@ -18,13 +18,21 @@ Design, following current web-questionnaire practice:
 * ``required: hard`` becomes the ``required`` attribute; ``soft`` a list of unanswered questions on
   submission with the choice to continue anyway; ``none`` neither;
 * randomised blocks are shuffled per respondent in the browser and the order shown is stored in the
-  hidden ``<block id>_order`` field (``templates/questionnaire.js`` documents the seeding);
+  hidden ``<block id>_order`` field. Seeding: the script draws one 32-bit number ``r`` per
+  respondent (``crypto.getRandomValues``) and starts each block's generator at
+  ``fmix32(block_seed XOR fmix32(r))`` (``fmix32``: MurmurHash3's finaliser; ``block_seed``: the
+  section's ``seed``, else the study seed plus the section's index); the generator is a Weyl
+  sequence through ``fmix32`` and the shuffle Fisher-Yates. Attention checks are shuffled with the
+  statements (as :meth:`Block.shuffled` does) and listed in the order column. Without JavaScript
+  the definition order (:meth:`Block.sequence`) is shown and recorded;
 * the form's field names are the codebook's column names; with a ``submit_url`` the form posts
   there, otherwise "Download my answers" writes a one-row CSV whose header is the codebook's column
   list (embedded as JSON).
 
 Every study text goes through Jinja2's autoescape; only moscale's own CSS and JS files are inserted
-as they are.
+as they are. The Content Security Policy allows exactly the inline script by its SHA-256 hash:
+editing the script in a rendered page disables it, so change ``templates/questionnaire.js`` and
+render again instead.
 """
 
 from __future__ import annotations
@@ -302,7 +310,7 @@ def render_html(instrument: Instrument, lang: str) -> str:
     Examples
     --------
     >>> import moscale as ms
-    >>> page = render_html(ms.load_instrument("tests/data/studies/tiny_study.yaml"), "fi")
+    >>> page = render_html(ms.load_instrument("example"), "fi")
     >>> page.startswith("<!DOCTYPE html>")
     True
     """
