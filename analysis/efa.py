@@ -36,6 +36,7 @@ from moscale.analysis.extraction import (
     correlation_input,
     extract,
     fit_statistics,
+    jsonable,
 )
 from moscale.analysis.rotation import OBLIQUE, canonical_rotation, rotate
 from moscale.errors import ModelError, UserError
@@ -112,30 +113,32 @@ class EFAResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready figures."""
-        return {
-            "n_factors": self.n_factors,
-            "method": self.method,
-            "rotation": self.rotation,
-            "cor": self.cor,
-            "n_obs": self.n_obs,
-            "missing": self.missing,
-            "items": list(self.loadings.index),
-            "factors": list(self.loadings.columns),
-            "loadings": self.loadings.to_numpy().tolist(),
-            "structure": self.structure.to_numpy().tolist(),
-            "phi": self.phi.to_numpy().tolist(),
-            "communalities": self.communalities.tolist(),
-            "uniquenesses": self.uniquenesses.tolist(),
-            "complexity": self.complexity.tolist(),
-            "variance": {r: self.variance.loc[r].tolist() for r in self.variance.index},
-            "eigenvalues": self.eigenvalues.tolist(),
-            "reduced_eigenvalues": self.reduced_eigenvalues.tolist(),
-            "fit": self.fit.to_dict(),
-            "heywood": list(self.heywood),
-            "converged": self.converged,
-            "rotation_converged": self.rotation_converged,
-            "notes": list(self.notes),
-        }
+        return jsonable(
+            {
+                "n_factors": self.n_factors,
+                "method": self.method,
+                "rotation": self.rotation,
+                "cor": self.cor,
+                "n_obs": self.n_obs,
+                "missing": self.missing,
+                "items": list(self.loadings.index),
+                "factors": list(self.loadings.columns),
+                "loadings": self.loadings.to_numpy().tolist(),
+                "structure": self.structure.to_numpy().tolist(),
+                "phi": self.phi.to_numpy().tolist(),
+                "communalities": self.communalities.tolist(),
+                "uniquenesses": self.uniquenesses.tolist(),
+                "complexity": self.complexity.tolist(),
+                "variance": {r: self.variance.loc[r].tolist() for r in self.variance.index},
+                "eigenvalues": self.eigenvalues.tolist(),
+                "reduced_eigenvalues": self.reduced_eigenvalues.tolist(),
+                "fit": self.fit.to_dict(),
+                "heywood": list(self.heywood),
+                "converged": self.converged,
+                "rotation_converged": self.rotation_converged,
+                "notes": list(self.notes),
+            }
+        )
 
 
 def efa(

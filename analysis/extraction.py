@@ -615,13 +615,26 @@ class FitStatistics:
     n_obs: float
     n_harmonic: float
 
-    def to_dict(self) -> dict[str, float]:
-        return {k: _jsonable(getattr(self, k)) for k in self.__dataclass_fields__}
+    def to_dict(self) -> dict[str, float | None]:
+        return {k: jsonable(getattr(self, k)) for k in self.__dataclass_fields__}
 
 
-def _jsonable(x: float) -> float | None:
-    x = float(x)
-    return None if not np.isfinite(x) else x
+def jsonable(x: Any) -> Any:
+    """Plain JSON values: numpy scalars and arrays to Python numbers and lists, NaN and
+    infinities to ``None`` (strict JSON has no NaN), recursively through dicts, lists, tuples."""
+    if isinstance(x, dict):
+        return {str(k): jsonable(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [jsonable(v) for v in x]
+    if isinstance(x, np.ndarray):
+        return jsonable(x.tolist())
+    if isinstance(x, bool | np.bool_):
+        return bool(x)
+    if isinstance(x, int | np.integer):
+        return int(x)
+    if isinstance(x, float | np.floating):
+        return float(x) if np.isfinite(x) else None
+    return x
 
 
 def cor_smooth(R: np.ndarray, eig_tol: float = 1e-12) -> tuple[np.ndarray, bool]:
@@ -779,6 +792,7 @@ __all__ = [
     "extract",
     "fit_statistics",
     "is_correlation_matrix",
+    "jsonable",
     "minres_one_factor_batch",
     "pairwise_correlation",
     "pairwise_correlation_centered",

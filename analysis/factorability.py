@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from moscale.analysis.extraction import correlation_input
+from moscale.analysis.extraction import correlation_input, jsonable
 from moscale.errors import UserError
 
 #: Kaiser's (1974) verbal labels for the MSA, from the lower bound of each band.
@@ -71,12 +71,14 @@ class KMOResult:
     singular: bool
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "msa": self.msa,
-            "label": self.label,
-            "msa_items": {k: float(v) for k, v in self.msa_items.items()},
-            "singular": self.singular,
-        }
+        return jsonable(
+            {
+                "msa": self.msa,
+                "label": self.label,
+                "msa_items": {k: float(v) for k, v in self.msa_items.items()},
+                "singular": self.singular,
+            }
+        )
 
 
 def kmo(items: Any, *, cor: str = "pearson", missing: str = "pairwise") -> KMOResult:
@@ -153,13 +155,15 @@ class BartlettResult:
     n_obs: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "chisq": self.chisq,
-            "df": self.df,
-            "pvalue": self.pvalue,
-            "determinant": self.determinant,
-            "n_obs": self.n_obs,
-        }
+        return jsonable(
+            {
+                "chisq": self.chisq,
+                "df": self.df,
+                "pvalue": self.pvalue,
+                "determinant": self.determinant,
+                "n_obs": self.n_obs,
+            }
+        )
 
 
 def bartlett(

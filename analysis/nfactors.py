@@ -37,6 +37,7 @@ from moscale.analysis.extraction import (
     CorrelationInput,
     correlation_input,
     extract,
+    jsonable,
     minres_one_factor_batch,
     pairwise_correlation_centered,
     smc,
@@ -70,7 +71,7 @@ class ParallelAnalysisResult:
     fa_values: np.ndarray
     n_iter: int
     quantile: float
-    seed: int | None
+    seed: int
     n_obs: int
     method: str
     fa: str
@@ -79,21 +80,22 @@ class ParallelAnalysisResult:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict[str, Any]:
-        tab = self.table.astype(object).where(self.table.notna(), None)
-        return {
-            "n_factors": self.n_factors,
-            "n_components": self.n_components,
-            "n_iter": self.n_iter,
-            "quantile": self.quantile,
-            "seed": self.seed,
-            "n_obs": self.n_obs,
-            "method": self.method,
-            "fa": self.fa,
-            "simulated": self.simulated,
-            "resampled": self.resampled,
-            "table": tab.reset_index().to_dict(orient="records"),
-            "notes": list(self.notes),
-        }
+        return jsonable(
+            {
+                "n_factors": self.n_factors,
+                "n_components": self.n_components,
+                "n_iter": self.n_iter,
+                "quantile": self.quantile,
+                "seed": self.seed,
+                "n_obs": self.n_obs,
+                "method": self.method,
+                "fa": self.fa,
+                "simulated": self.simulated,
+                "resampled": self.resampled,
+                "table": self.table.reset_index().to_dict(orient="records"),
+                "notes": list(self.notes),
+            }
+        )
 
 
 def _factor_values(Rs: np.ndarray, method: str, use_smc: bool) -> np.ndarray:
@@ -233,7 +235,9 @@ def parallel_analysis(
     quantile : float
         Quantile of the random eigenvalues an observed eigenvalue must exceed (psych ``quant``, .95).
     seed : int, optional
-        Seed of numpy's default generator; the same seed gives the same result.
+        Seed of numpy's default generator; the same seed gives the same result. Without one a
+        seed is drawn from the operating system and recorded in the result, so that any run can
+        be repeated.
     cor : {"pearson", "polychoric"}
         Correlations of the items (and of the resampled data). Simulated data are normal and are
         always correlated by Pearson correlations, as in psych.
@@ -304,6 +308,8 @@ def _parallel(
             "Parallel analysis needs simulated or resampled data.",
             hint="Set simulate=True (resampling needs item data).",
         )
+    if seed is None:
+        seed = int(np.random.SeedSequence().entropy % 2**63)
     rng = np.random.default_rng(seed)
     do_fa = fa in ("both", "fa")
     do_pc = fa in ("both", "pc")
@@ -389,11 +395,13 @@ class MAPResult:
     n_factors: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "map": [None if not np.isfinite(v) else float(v) for v in self.map],
-            "average_squared_r": self.average_squared_r,
-            "n_factors": self.n_factors,
-        }
+        return jsonable(
+            {
+                "map": [None if not np.isfinite(v) else float(v) for v in self.map],
+                "average_squared_r": self.average_squared_r,
+                "n_factors": self.n_factors,
+            }
+        )
 
 
 def velicer_map(

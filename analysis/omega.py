@@ -40,7 +40,13 @@ import numpy as np
 import pandas as pd
 
 from moscale.analysis.efa import efa_from_input
-from moscale.analysis.extraction import METHOD_ALIASES, CorrelationInput, correlation_input, smc
+from moscale.analysis.extraction import (
+    METHOD_ALIASES,
+    CorrelationInput,
+    correlation_input,
+    jsonable,
+    smc,
+)
 from moscale.analysis.rotation import (
     canonical_rotation,
     geomin_criterion,
@@ -111,26 +117,28 @@ class OmegaResult:
         return tuple(k for k, v in self.keys.items() if v < 0)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "omega_h": self.omega_h,
-            "omega_h_asymptotic": self.omega_h_asymptotic,
-            "omega_total": self.omega_total,
-            "alpha": self.alpha,
-            "g6": self.g6,
-            "ecv": self.ecv,
-            "n_factors": self.n_factors,
-            "method": self.method,
-            "rotation": self.rotation,
-            "option": self.option,
-            "n_obs": self.n_obs,
-            "items": list(self.schmid.index),
-            "schmid": {c: self.schmid[c].tolist() for c in self.schmid.columns},
-            "general_loadings": self.general_loadings.tolist(),
-            "phi": self.phi.to_numpy().tolist(),
-            "group": {c: self.group[c].tolist() for c in self.group.columns},
-            "flipped": list(self.flipped),
-            "notes": list(self.notes),
-        }
+        return jsonable(
+            {
+                "omega_h": self.omega_h,
+                "omega_h_asymptotic": self.omega_h_asymptotic,
+                "omega_total": self.omega_total,
+                "alpha": self.alpha,
+                "g6": self.g6,
+                "ecv": self.ecv,
+                "n_factors": self.n_factors,
+                "method": self.method,
+                "rotation": self.rotation,
+                "option": self.option,
+                "n_obs": self.n_obs,
+                "items": list(self.schmid.index),
+                "schmid": {c: self.schmid[c].tolist() for c in self.schmid.columns},
+                "general_loadings": self.general_loadings.tolist(),
+                "phi": self.phi.to_numpy().tolist(),
+                "group": {c: self.group[c].tolist() for c in self.group.columns},
+                "flipped": list(self.flipped),
+                "notes": list(self.notes),
+            }
+        )
 
 
 def _oblique_from_varimax(orth: np.ndarray, rotation: str) -> tuple[np.ndarray, np.ndarray]:
@@ -376,16 +384,18 @@ class OmegaTotal:
         return tuple(k for k, v in self.keys.items() if v < 0)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "omega_total": self.omega_total,
-            "omega_model": self.omega_model,
-            "omega_h": self.omega_h,
-            "loadings": {k: float(v) for k, v in self.loadings.items()},
-            "uniquenesses": {k: float(v) for k, v in self.uniquenesses.items()},
-            "flipped": list(self.flipped),
-            "method": self.method,
-            "n_obs": self.n_obs,
-        }
+        return jsonable(
+            {
+                "omega_total": self.omega_total,
+                "omega_model": self.omega_model,
+                "omega_h": self.omega_h,
+                "loadings": {k: float(v) for k, v in self.loadings.items()},
+                "uniquenesses": {k: float(v) for k, v in self.uniquenesses.items()},
+                "flipped": list(self.flipped),
+                "method": self.method,
+                "n_obs": self.n_obs,
+            }
+        )
 
 
 def omega_total_1f(

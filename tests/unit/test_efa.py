@@ -107,7 +107,7 @@ def test_fa_matches_psych(case, bfi, hs):
     _fit_close(f.n_harmonic, r["nh"])
     assert res.converged and res.rotation_converged
     assert res.heywood == ()
-    json.dumps(res.to_dict())
+    json.dumps(res.to_dict(), allow_nan=False)
 
 
 def test_principal_axis_reproduces_psych_iterations_exactly(bfi):

@@ -35,7 +35,7 @@ def test_kmo_matches_psych(data, name):
     np.testing.assert_allclose(res.msa_items.to_numpy(), r["msai"], atol=1e-6, rtol=0)
     assert list(res.msa_items.index) == list(data[name].columns)
     assert not res.singular
-    json.dumps(res.to_dict())
+    json.dumps(res.to_dict(), allow_nan=False)
 
 
 @pytest.mark.parametrize("name", ["bfi", "hs"])
@@ -47,7 +47,7 @@ def test_bartlett_matches_psych(data, name):
     assert res.df == r["df"]
     assert res.pvalue == pytest.approx(r["p"], abs=1e-6)
     assert res.determinant == pytest.approx(r["det"], rel=1e-6)
-    json.dumps(res.to_dict())
+    json.dumps(res.to_dict(), allow_nan=False)
 
 
 def test_matrix_input_gives_the_same_figures(data):

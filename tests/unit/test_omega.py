@@ -77,7 +77,7 @@ def test_omega_matches_psych(name, bfi, hs):
         res.group.to_numpy(), np.array(r["group"], dtype=float), atol=1e-5, equal_nan=True
     )
     np.testing.assert_array_equal(res.keys.to_numpy(), np.atleast_1d(r["key"]))
-    json.dumps(res.to_dict())
+    json.dumps(res.to_dict(), allow_nan=False)
 
 
 def test_two_factor_option_is_recorded_and_explained(bfi):
@@ -106,7 +106,7 @@ def test_omega_total_1f(name, cols, bfi, hs):
     assert res.omega_total == pytest.approx(ref["omega_tot"], abs=1e-5)
     assert res.omega_h == pytest.approx(ref["omega_h"], abs=1e-5)
     assert res.omega_model == pytest.approx(REF["omega_model"][name], abs=1e-5)
-    json.dumps(res.to_dict())
+    json.dumps(res.to_dict(), allow_nan=False)
 
 
 def test_omega_total_1f_hand_computation():
