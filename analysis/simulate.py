@@ -219,4 +219,14 @@ def simulate_responses(
             ]
     for name, values in background.items():
         frame[name] = values
-    return frame
+    return _codebook_order(frame, instrument)
+
+
+def _codebook_order(frame: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+    """Columns in the codebook's canonical order; the study's own id question replaces ours."""
+    from moscale.instrument.codebook import column_names
+
+    own_id = instrument.question_with_role("respondent_id")
+    if own_id is not None:
+        frame = frame.drop(columns="respondent_id")
+    return frame[[c for c in column_names(instrument) if c in frame.columns]]

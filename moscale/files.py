@@ -32,6 +32,8 @@ def write_outputs(files: Mapping[Path, bytes | str], inputs: Iterable[Path] = ()
                     hint="choose another output name with -o",
                 )
     staged: list[tuple[str, Path]] = []
+    umask = os.umask(0)
+    os.umask(umask)
     try:
         for target, content in files.items():
             target = Path(target)
@@ -40,6 +42,7 @@ def write_outputs(files: Mapping[Path, bytes | str], inputs: Iterable[Path] = ()
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files
             staged.append((tmp, target))
         for tmp, target in staged:
             os.replace(tmp, target)

@@ -87,3 +87,13 @@ def test_planted_features(inst):
 def test_bad_n(inst):
     with pytest.raises(UserError):
         simulate_responses(inst, 0)
+
+
+def test_columns_follow_the_codebook(inst):
+    from moscale.instrument.codebook import column_names
+
+    df = simulate_responses(inst, 20, seed=1)
+    names = column_names(inst)
+    assert list(df.columns) == [c for c in names if c in df.columns]
+    missing = set(names) - set(df.columns)
+    assert not missing, missing
