@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -283,3 +284,23 @@ def test_describe_in_finnish_and_optional_marked():
     assert text.count("valinnainen") == sum(d.optional for d in ccrm.dimensions)
     en = describe_scale(ccrm, "en")
     assert "optional enabler" in en and "optional outcome" in en
+
+
+def test_docs_table_matches_the_library():
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "scales.md").read_text(encoding="utf-8")
+    rows = {
+        cells[1].strip("` "): cells
+        for line in doc.splitlines()
+        if line.startswith("| `") and (cells := line.split("|"))
+    }
+    assert sorted(rows) == LIBRARY
+    for scale in builtin_scales():
+        cells = [c.strip() for c in rows[scale.id]]
+        core = sum(len(d.items) for d in scale.dimensions if not d.optional)
+        rev = sum(i.reverse for d in scale.dimensions for i in d.items)
+        assert cells[4].split()[0] == str(core), scale.id
+        assert cells[5] == str(rev), scale.id
+        assert cells[6] == str(scale.response.points), scale.id
+        assert cells[8] == scale.version, scale.id
+        for dim in scale.dimensions:
+            assert f"{dim.name['en']} ({len(dim.items)}" in cells[3], dim.id
