@@ -128,7 +128,7 @@ def _item_frame(items: Any) -> pd.DataFrame:
     if isinstance(items, pd.DataFrame):
         df = items
     else:
-        arr = np.asarray(items)
+        arr = np.asarray(items, dtype=object)
         if arr.ndim != 2:
             raise DataError(
                 "Factor analysis needs a two-dimensional table of items (rows = respondents).",
@@ -138,14 +138,16 @@ def _item_frame(items: Any) -> pd.DataFrame:
     out = {}
     for col in df.columns:
         s = df[col]
-        if s.dtype == bool:
-            s = s.astype(float)
-        if not pd.api.types.is_numeric_dtype(s):
+        if pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s):
+            out[str(col)] = s.astype(float)
+            continue
+        try:
+            out[str(col)] = pd.to_numeric(s, errors="raise").astype(float)
+        except (TypeError, ValueError):
             raise DataError(
                 f"Item '{col}' is not numeric (dtype {s.dtype}).",
                 hint="Code the responses as numbers (missing values as NaN) before factoring.",
-            )
-        out[str(col)] = pd.to_numeric(s, errors="coerce").astype(float)
+            ) from None
     return pd.DataFrame(out, index=df.index)
 
 
@@ -205,7 +207,10 @@ def correlation_input(
     if isinstance(items, pd.DataFrame):
         arr = items.to_numpy(dtype=float, na_value=np.nan) if _all_numeric(items) else None
     else:
-        arr = np.asarray(items, dtype=float) if np.asarray(items).dtype != object else None
+        try:
+            arr = np.asarray(items, dtype=float)
+        except (TypeError, ValueError):
+            arr = None  # not all numbers: _item_frame names the offending column
     if arr is not None and is_correlation_matrix(arr):
         names = tuple(str(c) for c in items.columns) if isinstance(items, pd.DataFrame) else None
         if names is None:

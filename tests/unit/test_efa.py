@@ -257,6 +257,11 @@ def test_non_numeric_item_is_named(hs):
         efa(d, 2)
 
 
+def test_non_numeric_array_is_reported():
+    with pytest.raises(DataError, match="V2"):
+        efa(np.array([[1, 2], [3, "x"], [2, 1]], dtype=object), 1)
+
+
 def test_constant_item_is_named(hs):
     d = hs.copy()
     d["x5"] = 1.0
