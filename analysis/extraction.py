@@ -219,24 +219,34 @@ def correlation_input(
         np.fill_diagonal(R, 1.0)
         return CorrelationInput(R, names, _int_or_none(n_obs), None, None, cor, False, missing)
 
-    df = _item_frame(items)
+    if arr is not None and arr.ndim == 2 and isinstance(items, pd.DataFrame):
+        # All-numeric DataFrame: no per-column conversion needed.
+        df = pd.DataFrame(arr, columns=[str(c) for c in items.columns], index=items.index)
+    else:
+        df = _item_frame(items)
     names = tuple(df.columns)
     if len(names) < 2:
         raise DataError("Factor analysis needs at least two items.", hint="Add items.")
-    if missing == "listwise":
-        df = df.dropna(axis=0, how="any")
     data = df.to_numpy(dtype=float)
+    if missing == "listwise":
+        data = data[~np.isnan(data).any(axis=1)]
+        df = pd.DataFrame(data, columns=list(names))
     n_rows = data.shape[0]
+    present = ~np.isnan(data)
+    answers = present.sum(axis=0)
+    with np.errstate(all="ignore"):
+        spread = np.nanmax(np.where(present, data, -np.inf), axis=0) - np.nanmin(
+            np.where(present, data, np.inf), axis=0
+        )
     for j, name in enumerate(names):
-        col = data[:, j]
-        col = col[~np.isnan(col)]
-        if col.size < 3:
+        if answers[j] < 3:
             raise DataError(
                 f"Item '{name}' has fewer than 3 answers.", hint="Drop the item or add data."
             )
-        if np.ptp(col) == 0:
+        if spread[j] == 0:
+            value = data[present[:, j], j][0]
             raise DataError(
-                f"Item '{name}' has no variance (every answer is {col[0]:g}).",
+                f"Item '{name}' has no variance (every answer is {value:g}).",
                 hint="Drop the item: a constant cannot be correlated with anything.",
             )
     if cor == "polychoric":
