@@ -117,7 +117,11 @@ def check_study(study: Study) -> Iterator[Problem]:
     seen: set[str] = set()
     for q, question in enumerate(study.background):
         if question.id in seen:
-            yield (("background", q, "id"), f"question id '{question.id}' is used twice", "rename one")
+            yield (
+                ("background", q, "id"),
+                f"question id '{question.id}' is used twice",
+                "rename one",
+            )
         seen.add(question.id)
         if question.type in ("single", "multiple") and not question.options:
             yield (
@@ -133,7 +137,17 @@ def check_study(study: Study) -> Iterator[Problem]:
             )
         codes = [o.code for o in question.options]
         if len(codes) != len(set(codes)):
-            yield (("background", q, "options"), "two options share a code", "give each its own code")
+            yield (
+                ("background", q, "options"),
+                "two options share a code",
+                "give each its own code",
+            )
+        if question.role == "respondent_id" and question.type not in ("text", "number"):
+            yield (
+                ("background", q, "type"),
+                f"a respondent id must be a text or number question, not {question.type}-choice",
+                "use type: text (or number)",
+            )
         if question.role in ("group", "cluster") and question.type == "multiple":
             yield (
                 ("background", q, "role"),

@@ -174,3 +174,21 @@ def test_study_language_the_scale_lacks():
         parse_study_text(study, "sv.yaml")
     assert info.value.location == "sv.yaml, line 5"
     assert "no sv version" in info.value.message
+
+
+def test_respondent_id_must_be_text_or_number():
+    text = """
+id: s
+title: {en: S}
+languages: [en]
+sections: [{scale: mktor}]
+background:
+  - id: rid
+    type: single
+    role: respondent_id
+    text: {en: Your id}
+    options: [{code: 1, label: {en: one}}]
+"""
+    with pytest.raises(DefinitionError, match="respondent id must be a text or number") as exc:
+        parse_study_text(text, "s.yaml")
+    assert "background[0].type" in str(exc.value) and "line 8" in str(exc.value)
