@@ -84,6 +84,17 @@ def is_correlation_matrix(x: np.ndarray) -> bool:
     return bool(x.min() >= -1 - 1e-12 and x.max() <= 1 + 1e-12)
 
 
+def _is_covariance_matrix(x: np.ndarray) -> bool:
+    """Square, symmetric, finite, positive diagonal (psych ``isCovariance``). Item data are
+    practically never exactly symmetric, so such a matrix is taken as a covariance matrix."""
+    if x.ndim != 2 or x.shape[0] != x.shape[1] or x.shape[0] < 2 or not np.all(np.isfinite(x)):
+        return False
+    scale = max(float(np.max(np.abs(x))), 1.0)
+    if not np.allclose(x, x.T, rtol=0, atol=100 * np.finfo(float).eps * scale):
+        return False
+    return bool(np.all(np.diag(x) > 0))
+
+
 def pairwise_correlation(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Pearson correlations from pairwise-complete observations, and the pairwise counts.
 
@@ -171,7 +182,8 @@ def correlation_input(
     """Turn items, a correlation matrix, or a polychoric result into a :class:`CorrelationInput`.
 
     * A square, symmetric matrix with unit diagonal is taken as a correlation matrix (psych's rule);
-      ``n_obs`` then gives the sample size (statistics that need it are NaN without it).
+      ``n_obs`` then gives the sample size (statistics that need it are NaN without it). A
+      symmetric matrix with another (positive) diagonal is taken as a covariance matrix and turned into its correlation matrix (as psych ``fa`` does).
     * An object with a ``.matrix`` attribute (moscale's polychoric result) is used as its matrix,
       with its ``n_obs`` if it has one.
     * Otherwise the input is item data: ``cor="pearson"`` correlates them (pairwise-complete
@@ -211,6 +223,10 @@ def correlation_input(
             arr = np.asarray(items, dtype=float)
         except (TypeError, ValueError):
             arr = None  # not all numbers: _item_frame names the offending column
+    if arr is not None and _is_covariance_matrix(arr) and not is_correlation_matrix(arr):
+        # A covariance matrix is factored as the correlation matrix it implies (psych: cov2cor).
+        d = 1.0 / np.sqrt(np.diag(arr))
+        arr = arr * d[:, None] * d[None, :]
     if arr is not None and is_correlation_matrix(arr):
         names = tuple(str(c) for c in items.columns) if isinstance(items, pd.DataFrame) else None
         if names is None:

@@ -239,6 +239,14 @@ def test_matrix_without_n_has_no_chi_square(hs):
     assert any("sample size" in n for n in res.notes)
 
 
+def test_covariance_matrix_is_factored_as_its_correlation_matrix(hs):
+    S = pd.DataFrame(np.cov(hs.to_numpy().T), index=hs.columns, columns=hs.columns)
+    r = REF["fa"]["hs_matrix_minres_oblimin"]
+    res = efa(S, 3, n_obs=301)
+    np.testing.assert_allclose(res.loadings.to_numpy(), _matrix(r["loadings"]), atol=1e-4)
+    _fit_close(res.fit.chisq, r["statistic"])
+
+
 def test_correlation_input_recognises_matrices(hs):
     R = np.corrcoef(hs.to_numpy().T)
     ci = correlation_input(R, n_obs=301)
