@@ -62,9 +62,7 @@ def _validate(model: type[BaseModel], data: Any, source: str, node: Any) -> Any:
         first = errors[0]
         loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and "[" in p))
         more = f" ({len(errors) - 1} more problem(s) after this one)" if len(errors) > 1 else ""
-        raise _located(
-            source, node, loc, first["msg"] + more, _HINTS.get(first["type"])
-        ) from None
+        raise _located(source, node, loc, first["msg"] + more, _HINTS.get(first["type"])) from None
 
 
 def _raise_first(problems: Iterable[Problem], source: str, node: Any) -> None:
@@ -95,9 +93,7 @@ def load_scale_file(path: str | Path) -> Scale:
 def builtin_scale_ids() -> list[str]:
     """Ids of the scales that ship with moscale, in the library's display order."""
     files = resources.files("moscale.scales")
-    return sorted(
-        p.name.removesuffix(".yaml") for p in files.iterdir() if p.name.endswith(".yaml")
-    )
+    return sorted(p.name.removesuffix(".yaml") for p in files.iterdir() if p.name.endswith(".yaml"))
 
 
 @functools.cache
@@ -174,7 +170,9 @@ def load_instrument(ref: str | Path) -> Instrument:
 
 def _study_of_scale(scale: Scale, base: Path | None, source: Path | None) -> Instrument:
     ref = str(source) if source is not None else scale.id
-    study = Study(id=scale.id, title=scale.name, languages=scale.languages, sections=[{"scale": ref}])
+    study = Study(
+        id=scale.id, title=scale.name, languages=scale.languages, sections=[{"scale": ref}]
+    )
     return resolve(study, source=None, node=None)
 
 
@@ -187,9 +185,7 @@ def parse_study_text(text: str, source: str = "<study>", base: Path | None = Non
     return resolve(study, source=anchor, node=node, where=source)
 
 
-def resolve(
-    study: Study, source: Path | None, node: Any, where: str | None = None
-) -> Instrument:
+def resolve(study: Study, source: Path | None, node: Any, where: str | None = None) -> Instrument:
     """Look up each section's scale, choose its dimensions, and check cross-references."""
     where = where or (str(source) if source else f"<study {study.id}>")
     base = source.parent if source else None
@@ -274,7 +270,9 @@ def resolve(
                     "choose a code the respondent can actually select",
                 )
             if check.id in seen_items or check.id in reserved:
-                raise _located(where, node, path + ("id",), f"id '{check.id}' is taken", "rename it")
+                raise _located(
+                    where, node, path + ("id",), f"id '{check.id}' is taken", "rename it"
+                )
             seen_items[check.id] = block_id
         scales[scale.id] = scale
         blocks.append(

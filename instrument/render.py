@@ -24,7 +24,9 @@ RENDERERS: dict[str, tuple[str, str, bool]] = {
 }
 
 
-def render_files(instrument: Instrument, fmt: str, lang: str | None = None) -> dict[str, bytes | str]:
+def render_files(
+    instrument: Instrument, fmt: str, lang: str | None = None
+) -> dict[str, bytes | str]:
     """Render ``instrument`` in format ``fmt``; returns ``{file name: content}``."""
     if fmt not in RENDERERS:
         raise UserError(f"unknown format '{fmt}'", hint=f"use one of: {', '.join(RENDERERS)}")

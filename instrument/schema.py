@@ -174,7 +174,8 @@ class Study(_Strict):
     closing: LangText | None = None
     languages: list[LangCode] = Field(min_length=1)
     submit_url: str | None = Field(
-        default=None, description="Where the HTML form posts; without it respondents download a CSV."
+        default=None,
+        description="Where the HTML form posts; without it respondents download a CSV.",
     )
     seed: int = 20240601
     background_position: Literal["start", "end"] = "end"
