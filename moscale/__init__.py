@@ -36,6 +36,14 @@ _LAZY: dict[str, str] = {
     "aggregate": "moscale.analysis.multilevel",
     "icc": "moscale.analysis.multilevel",
     "rwg_j": "moscale.analysis.multilevel",
+    # factor structure
+    "efa": "moscale.analysis.efa",
+    "kmo": "moscale.analysis.factorability",
+    "bartlett": "moscale.analysis.factorability",
+    "parallel_analysis": "moscale.analysis.nfactors",
+    "velicer_map": "moscale.analysis.nfactors",
+    "omega": "moscale.analysis.omega",
+    "omega_total_1f": "moscale.analysis.omega",
     # group comparisons, simulation
     "GroupComparison": "moscale.analysis.groups",
     "compare_groups": "moscale.analysis.groups",
@@ -58,15 +66,22 @@ __all__ = [
     "UserError",
     "__version__",
     "aggregate",
+    "bartlett",
     "compare_groups",
+    "efa",
     "icc",
+    "kmo",
     "load_instrument",
     "load_scale",
+    "omega",
+    "omega_total_1f",
+    "parallel_analysis",
     "read_responses",
     "rwg_j",
     "score",
     "screen",
     "simulate_responses",
+    "velicer_map",
 ]
 
 
@@ -84,8 +99,12 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
+    from moscale.analysis.efa import efa
+    from moscale.analysis.factorability import bartlett, kmo
     from moscale.analysis.groups import GroupComparison, compare_groups
     from moscale.analysis.multilevel import Aggregation, aggregate, icc, rwg_j
+    from moscale.analysis.nfactors import parallel_analysis, velicer_map
+    from moscale.analysis.omega import omega, omega_total_1f
     from moscale.analysis.responses import DataPolicy, Dataset, read_responses
     from moscale.analysis.scoring import Scores, score
     from moscale.analysis.screening import Screening, screen
