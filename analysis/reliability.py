@@ -581,6 +581,11 @@ def reliability(
         )
     if not 0 < level < 1:
         raise UserError(f"level={level} must be between 0 and 1", hint="use e.g. level=0.95")
+    if n_boot and 0 < n_boot < 100:
+        raise UserError(
+            f"n_boot={n_boot} is too few resamples for an interval",
+            hint="use n_boot=2000 (default), or 0 for no bootstrap",
+        )
     data = _as_frame(items)
     names = [str(c) for c in data.columns]
     if len(names) < 2:
@@ -697,7 +702,6 @@ def reliability(
     alpha_se = float(np.sqrt(co["q"] / n_used))
 
     # Item analysis.
-    tot = c.sum()
     colsum = c.sum(axis=0)
     r_drop = np.empty(k)
     a_drop = np.full(k, np.nan)
@@ -708,16 +712,15 @@ def reliability(
         if k > 2:
             sub = alpha_coefficients(c[np.ix_(keep, keep)])
             a_drop[i], s_drop[i] = sub["alpha"], sub["std_alpha"]
-    rsum = r.sum()
-    std_r = r.sum(axis=0) / np.sqrt(rsum)
     rc = r.copy()
     np.fill_diagonal(rc, smc(r))
-    r_cor = rc.sum(axis=0) / np.sqrt(rc.sum())
+    with np.errstate(invalid="ignore"):  # NaN when the items mostly correlate negatively
+        std_r = r.sum(axis=0) / np.sqrt(r.sum())
+        r_cor = rc.sum(axis=0) / np.sqrt(rc.sum())
     mean_score = np.nanmean(x, axis=1)  # mean of the answered items, as psych's total
     raw_r = np.array(
         [pearson_pairwise(np.column_stack([mean_score, x[:, i]]))[0][0, 1] for i in range(k)]
     )
-    del tot
     analysis = pd.DataFrame(
         {
             "r_drop": r_drop,
@@ -754,11 +757,6 @@ def reliability(
     ci_rows.append(("alpha", "duhachek", co["alpha"] - z * alpha_se, co["alpha"] + z * alpha_se))
     boot_info: dict[str, Any] = {"n_boot": int(n_boot), "seed": seed, "level": level}
     if n_boot and n_boot > 0:
-        if n_boot < 100:
-            raise UserError(
-                f"n_boot={n_boot} is too few resamples for an interval",
-                hint="use n_boot=2000 (default), or 0 for no bootstrap",
-            )
         b_raw, b_std, j_raw, j_std = _bootstrap_alpha(x, missing == "pairwise", int(n_boot), seed)
         for coef, t0, bt, jk in (
             ("alpha", co["alpha"], b_raw, j_raw),
