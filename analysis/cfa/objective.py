@@ -1,0 +1,434 @@
+"""Normal-theory ML discrepancy and its derivatives in the moments (mu, vech Sigma).
+
+Everything here works at the level of one group's implied moments; the chain rule to the model
+parameters (through the Jacobian Delta of :mod:`.matrices`) happens in :mod:`.estimators`.
+
+Complete data (Joreskog, 1969; Bollen, 1989, ch. 4), with W = S + (ybar - mu)(ybar - mu)':
+
+    F = 1/2 [ log|Sigma| + tr(W Sigma^-1) - log|S| - p ]                     (lavaan's fmin scale)
+    dF/dmu = -Sigma^-1 d,   dF/dSigma = 1/2 (Sigma^-1 - Sigma^-1 W Sigma^-1)
+
+Incomplete data, case-wise ML summed by pattern (Arbuckle, 1996; Savalei, 2010):
+
+    F = (1/N) sum_p n_p 1/2 [ p_o log 2 pi + log|Sigma_oo| + tr(Sigma_oo^-1 W_p) ]  = -logL / N
+
+Derivatives with respect to a vech element sigma_ab count both (a,b) and (b,a), so off-diagonal
+entries carry a factor 2 ("multiplicity"). With A = Sigma^-1:
+
+* expected information (unit): mu-block A; vech-block 1/2 D'(A x A)D;
+* observed information (Hessian of F): mu-mu A; mu-sigma_cd A E_cd A d;
+  sigma-sigma H(X, Y) = 1/2 [ -tr(XAYA) + tr(XAYQ) + tr(XQYA) ],  Q = A W A;
+* case-wise scores (for the first-order / "meat" information): A (y - mu) and
+  1/2 vech*( A (y - mu)(y - mu)' A - A ).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from .matrices import vech_indices
+from .samplestats import LOG2PI, GroupStats, Pattern
+
+__all__ = [
+    "expected_sigma",
+    "fiml_group",
+    "hessian_sigma",
+    "ml_group",
+    "scores",
+]
+
+
+@lru_cache(maxsize=64)
+def _vech(p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    vr, vc = vech_indices(p)
+    mult = np.where(vr == vc, 1.0, 2.0)
+    half = np.where(vr == vc, 0.5, 1.0)
+    return vr, vc, mult, half
+
+
+@lru_cache(maxsize=64)
+def _vech_pos(p: int) -> np.ndarray:
+    vr, vc = vech_indices(p)
+    pos = np.zeros((p, p), dtype=int)
+    pos[vr, vc] = np.arange(len(vr))
+    pos[vc, vr] = np.arange(len(vr))
+    return pos
+
+
+def _inv_logdet(sigma: np.ndarray) -> tuple[np.ndarray, float] | None:
+    try:
+        chol = np.linalg.cholesky(sigma)
+    except np.linalg.LinAlgError:
+        return None
+    logdet = 2.0 * np.sum(np.log(np.diag(chol)))
+    ci = np.linalg.inv(chol)
+    return ci.T @ ci, logdet
+
+
+def _moment_index(p: int, obs: np.ndarray, meanstructure: bool) -> np.ndarray:
+    """Positions of a pattern's (mu_o, vech Sigma_oo) inside the full (mu, vech Sigma) vector."""
+    po = len(obs)
+    vr, vc = vech_indices(po)
+    vpos = _vech_pos(p)[obs[vr], obs[vc]]
+    if meanstructure:
+        return np.concatenate([obs, p + vpos])
+    return vpos
+
+
+# ---------------------------------------------------------------------------------------------
+# Complete data
+# ---------------------------------------------------------------------------------------------
+def ml_group(
+    sigma: np.ndarray,
+    mu: np.ndarray | None,
+    st: GroupStats,
+    logdet_s: float,
+    *,
+    gradient: bool = True,
+) -> tuple[float, np.ndarray | None]:
+    """F_ML of one group and dF/d(mu, vech Sigma); ``inf`` when Sigma is not positive definite."""
+    p = sigma.shape[0]
+    il = _inv_logdet(sigma)
+    if il is None:
+        return np.inf, None
+    a, logdet = il
+    w = st.cov
+    d = None
+    if mu is not None:
+        d = st.mean - mu
+        w = w + np.outer(d, d)
+    f = 0.5 * (logdet + np.sum(a * w) - logdet_s - p)
+    if not gradient:
+        return f, None
+    vr, vc, mult, _ = _vech(p)
+    g = 0.5 * (a - a @ w @ a)
+    gv = mult * g[vr, vc]
+    if mu is not None:
+        gv = np.concatenate([-(a @ d), gv])
+    return f, gv
+
+
+def expected_sigma(sigma: np.ndarray, meanstructure: bool) -> np.ndarray:
+    """Unit expected information of (mu, vech Sigma): blockdiag(A, 1/2 D'(A x A) D)."""
+    a = np.linalg.inv(sigma)
+    return _expected_from_inv(a, meanstructure)
+
+
+def _expected_from_inv(a: np.ndarray, meanstructure: bool) -> np.ndarray:
+    p = a.shape[0]
+    vr, vc, mult, _ = _vech(p)
+    w = a[np.ix_(vr, vr)] * a[np.ix_(vc, vc)] + a[np.ix_(vr, vc)] * a[np.ix_(vc, vr)]
+    w *= 0.25 * np.outer(mult, mult)
+    if not meanstructure:
+        return w
+    ps = len(vr)
+    out = np.zeros((p + ps, p + ps))
+    out[:p, :p] = a
+    out[p:, p:] = w
+    return out
+
+
+def _gather(m: np.ndarray, vr: np.ndarray, vc: np.ndarray):
+    return m[np.ix_(vr, vr)], m[np.ix_(vr, vc)], m[np.ix_(vc, vc)]
+
+
+def _t_mat(pg, rg, ww: np.ndarray) -> np.ndarray:
+    """T[(ab),(cd)] = tr(E_ab P E_cd R) for symmetric P, R (E_ab the vech direction), from the
+    gathered blocks M_rr = M[a,c], M_rc = M[a,d], M_cc = M[b,d] (a,b = vech rows/cols)."""
+    p_rr, p_rc, p_cc = pg
+    r_rr, r_rc, r_cc = rg
+    return ww * (p_rc.T * r_rc + p_cc * r_rr + p_rr * r_cc + p_rc * r_rc.T)
+
+
+def _hessian_block(a: np.ndarray, w: np.ndarray, d: np.ndarray | None) -> np.ndarray:
+    """Hessian of 1/2[log|Sigma| + tr(A W)] in (mu, vech Sigma) for one moment set."""
+    p = a.shape[0]
+    vr, vc, _, half = _vech(p)
+    ww = np.outer(half, half)
+    q = a @ w @ a
+    ag = _gather(a, vr, vc)
+    taq = _t_mat(ag, _gather(q, vr, vc), ww)
+    hss = 0.5 * (-_t_mat(ag, ag, ww) + taq + taq.T)
+    if d is None:
+        return hss
+    v = a @ d
+    hms = (a[:, vr] * v[vc][None, :] + a[:, vc] * v[vr][None, :]) * half[None, :]
+    ps = len(vr)
+    out = np.empty((p + ps, p + ps))
+    out[:p, :p] = a
+    out[:p, p:] = hms
+    out[p:, :p] = hms.T
+    out[p:, p:] = hss
+    return out
+
+
+def hessian_sigma(sigma: np.ndarray, mu: np.ndarray | None, st: GroupStats) -> np.ndarray:
+    """Hessian of the group's F in (mu, vech Sigma) (observed information at the moment level)."""
+    if st.missing:
+        return _fiml_hessian(sigma, mu, st)  # type: ignore[arg-type]
+    a = np.linalg.inv(sigma)
+    w = st.cov
+    d = None
+    if mu is not None:
+        d = st.mean - mu
+        w = w + np.outer(d, d)
+    return _hessian_block(a, w, d)
+
+
+def scores(
+    sigma: np.ndarray, mu: np.ndarray | None, st: GroupStats, mean_for_cov: np.ndarray | None = None
+) -> np.ndarray:
+    """Case-wise scores of the log-likelihood in (mu, vech Sigma), one row per case.
+
+    Without a mean structure only the vech Sigma part is returned and cases are centred at
+    ``mean_for_cov`` (the sample mean).
+    """
+    if st.missing:
+        return _fiml_scores(sigma, mu, st)  # type: ignore[arg-type]
+    p = sigma.shape[0]
+    vr, vc, mult, _ = _vech(p)
+    a = np.linalg.inv(sigma)
+    centre = mu if mu is not None else mean_for_cov
+    z = (st.data - centre) @ a
+    sc = 0.5 * mult[None, :] * (z[:, vr] * z[:, vc] - a[vr, vc][None, :])
+    if mu is not None:
+        sc = np.hstack([z, sc])
+    return sc
+
+
+# ---------------------------------------------------------------------------------------------
+# Incomplete data (FIML)
+# ---------------------------------------------------------------------------------------------
+def _pattern_parts(sigma: np.ndarray, mu: np.ndarray, pat: Pattern):
+    o = pat.obs
+    s = sigma[np.ix_(o, o)]
+    il = _inv_logdet(s)
+    if il is None:
+        return None
+    a, logdet = il
+    d = pat.mean - mu[o]
+    w = pat.cov + np.outer(d, d)
+    return a, logdet, d, w
+
+
+def fiml_group(
+    sigma: np.ndarray, mu: np.ndarray, st: GroupStats, *, gradient: bool = True
+) -> tuple[float, np.ndarray | None]:
+    """-logL/N of one group with incomplete data and its gradient in (mu, vech Sigma)."""
+    p = sigma.shape[0]
+    n = st.n
+    f = 0.0
+    gm = np.zeros(p)
+    gs = np.zeros((p, p))
+    for pat in st.patterns:  # type: ignore[union-attr]
+        parts = _pattern_parts(sigma, mu, pat)
+        if parts is None:
+            return np.inf, None
+        a, logdet, d, w = parts
+        o = pat.obs
+        wt = pat.n / n
+        f += wt * 0.5 * (len(o) * LOG2PI + logdet + np.sum(a * w))
+        if gradient:
+            ad = a @ d
+            gm[o] -= wt * ad
+            gs[np.ix_(o, o)] += wt * 0.5 * (a - a @ w @ a)
+    if not gradient:
+        return f, None
+    vr, vc, mult, _ = _vech(p)
+    return f, np.concatenate([gm, mult * gs[vr, vc]])
+
+
+def fiml_expected(sigma: np.ndarray, st: GroupStats) -> np.ndarray:
+    """Pattern-weighted expected information sum_p (n_p/N) I_p(Sigma_oo), embedded (for scoring)."""
+    p = sigma.shape[0]
+    ps = p * (p + 1) // 2
+    out = np.zeros((p + ps, p + ps))
+    for pat in st.patterns:  # type: ignore[union-attr]
+        o = pat.obs
+        a = np.linalg.inv(sigma[np.ix_(o, o)])
+        idx = _moment_index(p, o, True)
+        out[np.ix_(idx, idx)] += (pat.n / st.n) * _expected_from_inv(a, True)
+    return out
+
+
+def _fiml_hessian(sigma: np.ndarray, mu: np.ndarray, st: GroupStats) -> np.ndarray:
+    p = sigma.shape[0]
+    ps = p * (p + 1) // 2
+    out = np.zeros((p + ps, p + ps))
+    for pat in st.patterns:  # type: ignore[union-attr]
+        parts = _pattern_parts(sigma, mu, pat)
+        a, _, d, w = parts  # type: ignore[misc]
+        idx = _moment_index(p, pat.obs, True)
+        out[np.ix_(idx, idx)] += (pat.n / st.n) * _hessian_block(a, w, d)
+    return out
+
+
+def _fiml_scores(sigma: np.ndarray, mu: np.ndarray, st: GroupStats) -> np.ndarray:
+    p = sigma.shape[0]
+    ps = p * (p + 1) // 2
+    rows = []
+    for pat in st.patterns:  # type: ignore[union-attr]
+        o = pat.obs
+        a = np.linalg.inv(sigma[np.ix_(o, o)])
+        vr, vc, mult, _ = _vech(len(o))
+        z = (pat.data - mu[o]) @ a
+        sc = np.zeros((pat.n, p + ps))
+        sc[:, o] = z
+        vpos = _vech_pos(p)[o[vr], o[vc]]
+        sc[:, p + vpos] = 0.5 * mult[None, :] * (z[:, vr] * z[:, vc] - a[vr, vc][None, :])
+        rows.append(sc)
+    return np.vstack(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Parameter space: contract the moment derivatives with the matrix-form Jacobian
+# (dS: npar x p x p = dSigma/dx_j, dM: npar x p = dmu/dx_j), avoiding vech-sized matrices.
+# ---------------------------------------------------------------------------------------------
+def _sigma_parts(sigma: np.ndarray, w: np.ndarray, d: np.ndarray | None):
+    a = np.linalg.inv(sigma)
+    q = a @ w @ a
+    v = None if d is None else a @ d
+    return a, q, v
+
+
+def _param_info_block(
+    a: np.ndarray,
+    xs: np.ndarray,
+    xm: np.ndarray | None,
+    q: np.ndarray | None = None,
+    v: np.ndarray | None = None,
+) -> np.ndarray:
+    """Expected (q is None) or observed information of one moment set, in parameter space.
+
+    expected: 1/2 tr(A X_j A X_k) + x_j' A x_k
+    observed: 1/2[-tr(A X_j A X_k) + tr(A X_k Q X_j) + tr(Q X_k A X_j)]
+              + x_j' A X_k A d + x_k' A X_j A d + x_j' A x_k
+    """
+    k, po, _ = xs.shape
+    # One BLAS call for all A X_j: stack the X_j side by side (po x k*po).
+    xw = xs.transpose(1, 0, 2).reshape(po, k * po)
+    u = (a @ xw).reshape(po, k, po).transpose(1, 0, 2)  # k x po x po, u_j = A X_j
+    uf = u.reshape(k, -1)
+    utf = u.transpose(0, 2, 1).reshape(k, -1)
+    uu = uf @ utf.T
+    if q is None:
+        out = 0.5 * uu
+    else:
+        vt = (q @ xw).reshape(po, k, po).transpose(1, 2, 0).reshape(k, -1)  # (Q X_j)' flattened
+        c = vt @ uf.T
+        out = 0.5 * (-uu + c + c.T)
+    if xm is not None:
+        out = out + xm @ a @ xm.T
+        if q is not None and v is not None:
+            uv = u @ v  # npar x po
+            c2 = xm @ uv.T
+            out = out + c2 + c2.T
+    return out
+
+
+def param_gradient_info(
+    sigma: np.ndarray,
+    mu: np.ndarray | None,
+    st: GroupStats,
+    ds: np.ndarray,
+    dm: np.ndarray | None,
+    kind: str,
+) -> np.ndarray:
+    """Unit information of one group in parameter space: kind 'expected' or 'observed' (first part
+    of the Hessian, without the second derivatives of Sigma(x), mu(x))."""
+    k = ds.shape[0]
+    if not st.missing:
+        if kind == "expected":
+            a = np.linalg.inv(sigma)
+            return _param_info_block(a, ds, dm)
+        w = st.cov
+        d = None
+        if mu is not None:
+            d = st.mean - mu
+            w = w + np.outer(d, d)
+        a, q, v = _sigma_parts(sigma, w, d)
+        return _param_info_block(a, ds, dm, q, v)
+    out = np.zeros((k, k))
+    for pat in st.patterns:  # type: ignore[union-attr]
+        o = pat.obs
+        xs = ds[:, o][:, :, o]
+        xm = dm[:, o]  # type: ignore[index]
+        wt = pat.n / st.n
+        if kind == "expected":
+            a = np.linalg.inv(sigma[np.ix_(o, o)])
+            out += wt * _param_info_block(a, xs, xm)
+        else:
+            d = pat.mean - mu[o]  # type: ignore[index]
+            w = pat.cov + np.outer(d, d)
+            a, q, v = _sigma_parts(sigma[np.ix_(o, o)], w, d)
+            out += wt * _param_info_block(a, xs, xm, q, v)
+    return out
+
+
+def param_scores(
+    sigma: np.ndarray,
+    mu: np.ndarray | None,
+    st: GroupStats,
+    ds: np.ndarray,
+    dm: np.ndarray | None,
+) -> np.ndarray:
+    """Case-wise scores dlogL_i/dx (n x npar).
+
+    s_ij = z_i' dmu_j + 1/2 z_i' dSigma_j z_i - 1/2 tr(A dSigma_j),  z_i = A (y_i - mu).
+    Without a mean structure, cases are centred at the sample mean and the mean term is absent.
+    """
+    if not st.missing:
+        groups = [(np.arange(st.p), st.data, mu if mu is not None else st.mean)]
+        use_mean = mu is not None
+    else:
+        groups = [(pat.obs, pat.data, mu[pat.obs]) for pat in st.patterns]  # type: ignore[index,union-attr]
+        use_mean = True
+    rows = []
+    for o, y, m in groups:
+        a = np.linalg.inv(sigma[np.ix_(o, o)])
+        xs = ds[:, o][:, :, o] if len(o) != st.p else ds
+        z = (y - m) @ a
+        zx = np.matmul(z[None, :, :], xs)  # npar x n x po
+        quad = np.einsum("jia,ia->ij", zx, z)
+        tr = np.einsum("ab,jba->j", a, xs)
+        sc = 0.5 * (quad - tr[None, :])
+        if use_mean and dm is not None:
+            sc = sc + z @ dm[:, o].T
+        rows.append(sc)
+    return np.vstack(rows)
+
+
+def moment_gradient(
+    sigma: np.ndarray, mu: np.ndarray | None, st: GroupStats, logdet_s: float
+) -> tuple[float, np.ndarray | None, np.ndarray | None]:
+    """F of one group and its matrix gradient: G = dF/dSigma (symmetric, p x p), g = dF/dmu."""
+    p = sigma.shape[0]
+    if not st.missing:
+        il = _inv_logdet(sigma)
+        if il is None:
+            return np.inf, None, None
+        a, logdet = il
+        w = st.cov
+        d = None
+        if mu is not None:
+            d = st.mean - mu
+            w = w + np.outer(d, d)
+        f = 0.5 * (logdet + np.sum(a * w) - logdet_s - p)
+        big_g = 0.5 * (a - a @ w @ a)
+        return f, big_g, (None if d is None else -(a @ d))
+    f = 0.0
+    gm = np.zeros(p)
+    big_g = np.zeros((p, p))
+    for pat in st.patterns:  # type: ignore[union-attr]
+        parts = _pattern_parts(sigma, mu, pat)
+        if parts is None:
+            return np.inf, None, None
+        a, logdet, d, w = parts
+        o = pat.obs
+        wt = pat.n / st.n
+        f += wt * 0.5 * (len(o) * LOG2PI + logdet + np.sum(a * w))
+        gm[o] -= wt * (a @ d)
+        big_g[np.ix_(o, o)] += wt * 0.5 * (a - a @ w @ a)
+    return f, big_g, gm

@@ -1,0 +1,128 @@
+"""Minimise the discrepancy: Fisher scoring with a backtracking line search, then a quasi-Newton
+fallback (scipy's BFGS with the analytic gradient) if scoring stalls.
+
+Fisher scoring (Lee & Jennrich, 1979) takes x <- x - t I(x)^-1 g(x), with I the expected information;
+for CFA it converges in a handful of iterations from reasonable starting values. Convergence is
+declared when the scaled step g' I^-1 g (the Newton decrement) falls below ``tol`` and the largest
+absolute gradient below ``gtol``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import optimize as sopt
+
+__all__ = ["OptimResult", "minimize"]
+
+
+@dataclass
+class OptimResult:
+    x: np.ndarray
+    fx: float
+    converged: bool
+    iterations: int
+    method: str
+    message: str
+    gradient: np.ndarray
+
+
+def _solve(info: np.ndarray, g: np.ndarray) -> np.ndarray:
+    try:
+        c = np.linalg.cholesky(info)
+        return np.linalg.solve(c.T, np.linalg.solve(c, g))
+    except np.linalg.LinAlgError:
+        w, v = np.linalg.eigh(info)
+        w = np.maximum(w, 1e-8 * max(w.max(), 1e-12))
+        return v @ ((v.T @ g) / w)
+
+
+def minimize(
+    est, x0: np.ndarray, *, max_iter: int = 500, tol: float = 1e-16, gtol: float = 1e-8
+) -> OptimResult:
+    """Minimise ``est.objective`` from ``x0`` (see module docstring)."""
+    x = np.asarray(x0, dtype=float).copy()
+    if x.size == 0:
+        f = est.objective(x)
+        return OptimResult(x, f, bool(np.isfinite(f)), 0, "none", "no free parameters", np.zeros(0))
+    f, g = est.objective_gradient(x)
+    if g is None:
+        return _fallback(
+            est, x, "the starting values give a covariance matrix that is not positive definite"
+        )
+    it = 0
+    newton = False
+    for it in range(1, max_iter + 1):
+        info = None
+        if newton:
+            # Newton steps with the exact Hessian converge quadratically near the optimum
+            # (scoring is only linear when the model misfits).
+            hess = est.information(x, "observed")
+            try:
+                np.linalg.cholesky(hess)
+                info = hess
+            except np.linalg.LinAlgError:
+                newton = False
+        if info is None:
+            info = est.scoring_information(x)
+        step = _solve(info, g)
+        dec = float(g @ step)
+        if dec < tol and np.max(np.abs(g)) < gtol:
+            return OptimResult(x, f, True, it, "fisher-scoring+newton", "converged", g)
+        if dec < 1e-4 and it > 2:
+            newton = True
+        t = 1.0
+        accepted = False
+        while t > 1e-10:
+            xn = x - t * step
+            fn, gn = est.objective_gradient(xn)
+            if gn is not None and np.isfinite(fn) and fn <= f - 1e-4 * t * dec + 1e-15 * abs(f):
+                accepted = True
+                break
+            t *= 0.5
+        if not accepted:
+            # Near the optimum rounding noise may block the line search: accept if tiny.
+            if dec < 1e-12 and np.max(np.abs(g)) < 1e-6:
+                return OptimResult(x, f, True, it, "fisher-scoring+newton", "converged", g)
+            if newton:
+                newton = False
+                continue
+            break
+        x, f, g = xn, fn, gn
+    return _fallback(est, x, "Fisher scoring did not converge", it)
+
+
+def _fallback(est, x: np.ndarray, why: str, it0: int = 0) -> OptimResult:
+    def fun(z):
+        fz, gz = est.objective_gradient(z)
+        if gz is None or not np.isfinite(fz):
+            return 1e10, np.zeros_like(z)
+        return fz, gz
+
+    res = sopt.minimize(fun, x, jac=True, method="BFGS", options={"gtol": 1e-9, "maxiter": 5000})
+    x = res.x
+    f, g = est.objective_gradient(x)
+    if g is None:
+        return OptimResult(x, np.inf, False, it0 + int(res.nit), "bfgs", why, np.zeros_like(x))
+    # polish with a few scoring steps
+    for _ in range(50):
+        info = est.scoring_information(x)
+        step = _solve(info, g)
+        dec = float(g @ step)
+        if dec < 1e-16 and np.max(np.abs(g)) < 1e-8:
+            return OptimResult(x, f, True, it0 + int(res.nit), "bfgs+scoring", "converged", g)
+        t = 1.0
+        ok = False
+        while t > 1e-10:
+            xn = x - t * step
+            fn, gn = est.objective_gradient(xn)
+            if gn is not None and fn <= f + 1e-15 * abs(f):
+                ok = True
+                break
+            t *= 0.5
+        if not ok:
+            break
+        x, f, g = xn, fn, gn
+    conv = bool(np.max(np.abs(g)) < 1e-5)
+    return OptimResult(x, f, conv, it0 + int(res.nit), "bfgs", "converged" if conv else why, g)
