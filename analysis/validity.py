@@ -128,10 +128,15 @@ def _cfa_parts(result: Any) -> dict[str, pd.DataFrame]:
             "this object is not a CFA result",
             hint="pass the result of moscale.cfa(model, data), or the matrices themselves",
         ) from exc
+    if isinstance(lam, Mapping):  # multi-group results keep one matrix per group
+        raise ModelError(
+            "validity figures are computed for one group at a time",
+            hint="fit the CFA in each group separately (without group=) and compute them per group",
+        )
     lam = _as_frame(lam, None, None, "loadings")
     out = {"loadings": lam}
     for key, names in (
-        ("factor_cov", ("factor_covariance", "factor_cov", "cov_lv", "psi")),
+        ("factor_cov", ("factor_covariances", "factor_covariance", "cov_lv")),
         ("sample_cov", ("sample_cov", "sample_covariance", "observed_cov")),
         ("implied_cov", ("implied_cov", "implied_covariance", "fitted_cov")),
         ("factor_cor", ("factor_correlations", "cor_lv")),
@@ -884,6 +889,10 @@ class DiscriminantValidityResult:
     reliability : DataFrame
         One row per factor: omega (composite reliability), ave, sqrt_ave, ``cr_ok`` (ω ≥ .70),
         ``ave_ok`` (AVE ≥ .50), ``fornell_larcker_ok``.
+    correlations : DataFrame
+        One row per pair of factors: factor1, factor2, r (standardised factor covariance), its
+        delta-method se and two-sided p (lavaan ``standardizedSolution()``), for the significance
+        marks under the diagonal; empty when the CFA result gives no standard errors.
     fornell_larcker : FornellLarckerResult
     htmt : HTMTResult
     notes : list of str
@@ -894,16 +903,36 @@ class DiscriminantValidityResult:
     reliability: pd.DataFrame
     fornell_larcker: FornellLarckerResult
     htmt: HTMTResult
+    correlations: pd.DataFrame = field(default_factory=pd.DataFrame)
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
             "table": _frame_to_dict(self.table),
             "reliability": _records(self.reliability.reset_index(names="factor")),
+            "correlations": _records(self.correlations),
             "fornell_larcker": self.fornell_larcker.to_dict(),
             "htmt": self.htmt.to_dict(),
             "notes": list(self.notes),
         }
+
+
+def _factor_correlation_tests(result: Any, facs: list[str]) -> pd.DataFrame:
+    """Standardised factor covariances with se and p from the CFA's standardised solution."""
+    cols = ["factor1", "factor2", "r", "se", "pvalue"]
+    fn = getattr(result, "standardized", None)
+    if not callable(fn):
+        return pd.DataFrame(columns=cols)
+    std = fn()
+    sel = std[(std["op"] == "~~") & (std["lhs"] != std["rhs"])]
+    sel = sel[sel["lhs"].isin(facs) & sel["rhs"].isin(facs)]
+    rows = [
+        {"factor1": a, "factor2": b, "r": r, "se": se, "pvalue": p}
+        for a, b, r, se, p in zip(
+            sel["lhs"], sel["rhs"], sel["est.std"], sel["se"], sel["pvalue"], strict=True
+        )
+    ]
+    return pd.DataFrame(rows, columns=cols)
 
 
 def _cfa_data(result: Any) -> pd.DataFrame | None:
@@ -1017,7 +1046,12 @@ def discriminant_validity(
         notes.append("Fornell–Larcker criterion met: every √AVE exceeds the factor's correlations.")
     notes.extend(h.notes)
     return DiscriminantValidityResult(
-        table=table, reliability=rel, fornell_larcker=fl, htmt=h, notes=notes
+        table=table,
+        reliability=rel,
+        fornell_larcker=fl,
+        htmt=h,
+        correlations=_factor_correlation_tests(cfa_result, facs),
+        notes=notes,
     )
 
 

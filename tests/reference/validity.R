@@ -33,6 +33,10 @@ cfa_block <- function(model, data) {
     implied_cov = mat(lavInspect(fit, "fitted")$cov),
     std_lambda = mat(std$lambda),
     cor_lv = mat(lavInspect(fit, "cor.lv")),
+    std_lv_cov = (function(s) {
+      s <- s[s$op == "~~" & s$lhs != s$rhs & s$lhs %in% lavNames(fit, "lv"), ]
+      list(lhs = s$lhs, rhs = s$rhs, est = s$est.std, se = s$se, pvalue = s$pvalue)
+    })(standardizedSolution(fit)),
     fit = vec(fitMeasures(fit, c("chisq", "df", "cfi", "rmsea", "srmr"))),
     comprel = vec(compRelSEM(fit)),
     comprel_implied = vec(compRelSEM(fit, obs.var = FALSE)),
