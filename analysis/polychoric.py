@@ -409,9 +409,19 @@ def _margin_thresholds(counts: np.ndarray) -> np.ndarray:
     return special.ndtri(np.cumsum(counts)[:-1] / tot)
 
 
-def _table(a: np.ndarray, b: np.ndarray, na: int, nb: int) -> np.ndarray:
-    ok = (a >= 0) & (b >= 0)
-    return np.bincount(a[ok] * nb + b[ok], minlength=na * nb).reshape(na, nb).astype(float)
+def _all_tables(ords: dict[int, _Ordinal], n: int) -> tuple[np.ndarray, dict[int, slice]]:
+    """Every pairwise contingency table at once: ``O'O`` for the one-hot coding ``O`` of all ordinal
+    items (a missing answer is a zero row, so each block counts its pair's complete rows)."""
+    offsets: dict[int, slice] = {}
+    start = 0
+    for i, o in ords.items():
+        offsets[i] = slice(start, start + o.categories.size)
+        start += o.categories.size
+    onehot = np.zeros((n, start))
+    for i, o in ords.items():
+        ok = o.codes >= 0
+        onehot[np.flatnonzero(ok), offsets[i].start + o.codes[ok]] = 1.0
+    return onehot.T @ onehot, offsets
 
 
 # --------------------------------------------------------------------------------------------------
@@ -976,12 +986,13 @@ def polychoric(
     ps_data: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
     pear, _ = pearson_pairwise(x)  # start values (and the continuous pairs)
+    tables, blocks = _all_tables(ords, x.shape[0])
     for i in range(p):
         nmat[i, i] = int(np.sum(~np.isnan(x[:, i])))
         for j in range(i + 1, p):
             oi, oj = ords.get(i), ords.get(j)
             if oi is not None and oj is not None:
-                tab = _table(oi.codes, oj.codes, oi.categories.size, oj.categories.size)
+                tab = tables[blocks[i], blocks[j]].copy()
                 n_ij = int(tab.sum())
                 nmat[i, j] = nmat[j, i] = n_ij
                 if n_ij == 0:
