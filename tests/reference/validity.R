@@ -92,5 +92,10 @@ out <- list(
 bfi_all <- read.csv("tests/data/bfi.csv")
 bfi_all[, rev_items] <- 7 - bfi_all[, rev_items]
 out$bfi_missing <- htmt_block(bfi_model, bfi_all)
+# Ordinal items: polychoric correlations (lavCor(ordered = ...), listwise).
+out$bfi_ordered <- list(
+  htmt = mat(htmt(bfi_model, bfi_rev, ordered = items, htmt2 = FALSE)),
+  htmt2 = mat(htmt(bfi_model, bfi_rev, ordered = items, htmt2 = TRUE))
+)
 
 writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, pretty = TRUE), "tests/reference/validity.json")

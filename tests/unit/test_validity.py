@@ -174,6 +174,34 @@ def test_htmt_matches_semtools(key, variant, kw, request):
     assert res.method == ("HTMT2" if kw.get("htmt2") else "HTMT")
 
 
+@pytest.mark.parametrize("variant,kw", [("htmt", {}), ("htmt2", {"htmt2": True})])
+def test_ordinal_htmt_matches_semtools_polychoric(bfi, variant, kw):
+    res = v.htmt(REF["bfi"]["model"], bfi, ordered=True, **kw)
+    ref = mat(REF["bfi_ordered"][variant])
+    np.testing.assert_allclose(res.matrix.to_numpy(), ref.to_numpy(), atol=1e-3)
+
+
+def test_ordinal_bootstrap_resamples_polychoric_matrices(bfi):
+    model = "agree =~ A1 + A2 + A3 + A4 + A5\nconsc =~ C1 + C2 + C3 + C4 + C5"
+    calls = []
+    a = v.htmt(
+        model, bfi, ordered=True, bootstrap=12, seed=4, progress=lambda d, t: calls.append(d)
+    )
+    b = v.htmt(
+        model,
+        bfi,
+        ordered=["A1", "A2", "A3", "A4", "A5", "C1", "C2", "C3", "C4", "C5"],
+        bootstrap=12,
+        seed=4,
+    )
+    assert calls == [10, 12]
+    pd.testing.assert_frame_equal(a.ci_upper, b.ci_upper)
+    est = a.matrix.loc["agree", "consc"]
+    assert a.ci_lower.loc["agree", "consc"] < est < a.ci_upper.loc["agree", "consc"]
+    with pytest.raises(UserError, match="Z9"):
+        v.htmt(model, bfi, ordered=["Z9"])
+
+
 def test_htmt_listwise_deletion_over_model_items_only(bfi):
     res = v.htmt(REF["bfi"]["model"], bfi)
     assert res.n == REF["bfi"]["n_complete"]
