@@ -34,6 +34,7 @@ from moscale.analysis.polychoric import (
     PolychoricResult,
     _apply_missing,
     _as_frame,
+    json_safe,
     pearson_pairwise,
     polychoric,
     smooth_correlation,
@@ -91,7 +92,7 @@ class CorrelationResult:
         }
         if self.polychoric is not None:
             out["thresholds"] = {k: v.tolist() for k, v in self.polychoric.thresholds.items()}
-        return out
+        return json_safe(out)
 
 
 def _spearman_pairwise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

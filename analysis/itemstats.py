@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from moscale.analysis.polychoric import _as_frame
+from moscale.analysis.polychoric import _as_frame, json_safe
 from moscale.errors import DataError, UserError
 
 #: Response distributions are tabulated for items with at most this many categories.
@@ -170,20 +170,22 @@ class ItemStatistics:
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {
-            "n_obs": self.n_obs,
-            "scale_range": list(self.scale_range) if self.scale_range else None,
-            "scale_range_source": self.range_source,
-            "reverse_keyed": list(self.reverse_keyed),
-            "items": self.table.reset_index().to_dict(orient="records"),
-            "distribution": None
-            if self.distribution is None
-            else {
-                "categories": [str(c) for c in self.distribution.columns],
-                "proportions": self.distribution.reset_index().to_dict(orient="records"),
-            },
-            "notes": list(self.notes),
-        }
+        return json_safe(
+            {
+                "n_obs": self.n_obs,
+                "scale_range": list(self.scale_range) if self.scale_range else None,
+                "scale_range_source": self.range_source,
+                "reverse_keyed": list(self.reverse_keyed),
+                "items": self.table.reset_index().to_dict(orient="records"),
+                "distribution": None
+                if self.distribution is None
+                else {
+                    "categories": [str(c) for c in self.distribution.columns],
+                    "proportions": self.distribution.reset_index().to_dict(orient="records"),
+                },
+                "notes": list(self.notes),
+            }
+        )
 
 
 def _categories(vals: np.ndarray, rng: tuple[float, float] | None) -> np.ndarray | None:

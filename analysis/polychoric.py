@@ -64,7 +64,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -424,6 +424,25 @@ def _all_tables(ords: dict[int, _Ordinal], n: int) -> tuple[np.ndarray, dict[int
     return onehot.T @ onehot, offsets
 
 
+def json_safe(obj: Any) -> Any:
+    """A copy of ``obj`` that ``json.dumps`` accepts as strict JSON: NaN and infinities become None,
+    numpy scalars and arrays Python numbers and lists, tuples lists."""
+    if isinstance(obj, dict):
+        return {str(k): json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [json_safe(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return json_safe(obj.tolist())
+    if isinstance(obj, np.bool_ | bool):
+        return bool(obj)
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, float | np.floating):
+        v = float(obj)
+        return v if np.isfinite(v) else None
+    return obj
+
+
 # --------------------------------------------------------------------------------------------------
 # Results
 # --------------------------------------------------------------------------------------------------
@@ -557,23 +576,25 @@ class PolychoricResult:
         return pd.DataFrame(rows)
 
     def to_dict(self) -> dict:
-        return {
-            "method": "two-step maximum likelihood",
-            "mimic": self.mimic,
-            "correct": self.correct,
-            "missing": self.missing,
-            "n_obs": self.n_obs,
-            "items": list(self.matrix.columns),
-            "kinds": dict(self.kinds),
-            "matrix": self.matrix.to_numpy().tolist(),
-            "smoothed": self.smoothed,
-            "min_eigenvalue": self.min_eigenvalue,
-            "n": self.n.to_numpy().tolist(),
-            "thresholds": {k: v.tolist() for k, v in self.thresholds.items()},
-            "categories": {k: v.tolist() for k, v in self.categories.items()},
-            "pairs": self.pair_table().to_dict(orient="records"),
-            "notes": list(self.notes),
-        }
+        return json_safe(
+            {
+                "method": "two-step maximum likelihood",
+                "mimic": self.mimic,
+                "correct": self.correct,
+                "missing": self.missing,
+                "n_obs": self.n_obs,
+                "items": list(self.matrix.columns),
+                "kinds": dict(self.kinds),
+                "matrix": self.matrix.to_numpy().tolist(),
+                "smoothed": self.smoothed,
+                "min_eigenvalue": self.min_eigenvalue,
+                "n": self.n.to_numpy().tolist(),
+                "thresholds": {k: v.tolist() for k, v in self.thresholds.items()},
+                "categories": {k: v.tolist() for k, v in self.categories.items()},
+                "pairs": self.pair_table().to_dict(orient="records"),
+                "notes": list(self.notes),
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -589,16 +610,18 @@ class PolyserialResult:
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {
-            "mimic": self.mimic,
-            "missing": self.missing,
-            "continuous": list(self.matrix.index),
-            "ordinal": list(self.matrix.columns),
-            "matrix": self.matrix.to_numpy().tolist(),
-            "thresholds": {k: v.tolist() for k, v in self.thresholds.items()},
-            "n": self.n.to_numpy().tolist(),
-            "notes": list(self.notes),
-        }
+        return json_safe(
+            {
+                "mimic": self.mimic,
+                "missing": self.missing,
+                "continuous": list(self.matrix.index),
+                "ordinal": list(self.matrix.columns),
+                "matrix": self.matrix.to_numpy().tolist(),
+                "thresholds": {k: v.tolist() for k, v in self.thresholds.items()},
+                "n": self.n.to_numpy().tolist(),
+                "notes": list(self.notes),
+            }
+        )
 
 
 # --------------------------------------------------------------------------------------------------

@@ -79,7 +79,13 @@ import pandas as pd
 from scipy import special, stats
 
 from moscale.analysis.itemstats import item_statistics, reverse_key
-from moscale.analysis.polychoric import PolychoricResult, _as_frame, pearson_pairwise, polychoric
+from moscale.analysis.polychoric import (
+    PolychoricResult,
+    _as_frame,
+    json_safe,
+    pearson_pairwise,
+    polychoric,
+)
 from moscale.errors import DataError, ModelError, UserError
 
 Kind = Literal["reflective", "formative", "index"]
@@ -433,51 +439,46 @@ class ReliabilityResult:
         )
 
     def to_dict(self) -> dict:
-        def num(v: Any) -> Any:
-            if v is None:
-                return None
-            v = float(v)
-            return v if np.isfinite(v) else None
-
         items = self.items.reset_index()
-        items = items.astype(object).where(pd.notna(items), None)
-        ci = self.ci.astype(object).where(pd.notna(self.ci), None)
-        return {
-            "name": self.name,
-            "items": list(self.item_names),
-            "kind": self.kind,
-            "no_alpha_reason": self.no_alpha_reason,
-            "missing": self.missing,
-            "n_obs": self.n_obs,
-            "n_used": self.n_used,
-            "reverse_keyed": list(self.reverse_keyed),
-            "scale_range": list(self.scale_range) if self.scale_range else None,
-            "scale_range_source": self.scale_range_source,
-            "coefficients": {
-                "alpha": num(self.alpha),
-                "std_alpha": num(self.std_alpha),
-                "g6": num(self.g6),
-                "average_r": num(self.average_r),
-                "median_r": num(self.median_r),
-                "signal_noise": num(self.signal_noise),
-                "alpha_se": num(self.alpha_se),
-                "omega_total": num(self.omega_total),
-                "omega_total_model": num(self.omega_total_model),
-                "ordinal_alpha": num(self.ordinal_alpha),
-                "ordinal_omega": num(self.ordinal_omega),
-                "omega_hierarchical": num(self.omega_hierarchical),
-                "omega_total_sl": num(self.omega_total_sl),
-            },
-            "ci": ci.to_dict(orient="records"),
-            "bootstrap": dict(self.bootstrap),
-            "item_table": items.to_dict(orient="records"),
-            "distribution": None
-            if self.distribution is None
-            else self.distribution.reset_index().to_dict(orient="records"),
-            "flags": list(self.flags),
-            "subscales": {k: v.to_dict() for k, v in self.subscales.items()},
-            "notes": list(self.notes),
-        }
+        ci = self.ci
+        return json_safe(
+            {
+                "name": self.name,
+                "items": list(self.item_names),
+                "kind": self.kind,
+                "no_alpha_reason": self.no_alpha_reason,
+                "missing": self.missing,
+                "n_obs": self.n_obs,
+                "n_used": self.n_used,
+                "reverse_keyed": list(self.reverse_keyed),
+                "scale_range": list(self.scale_range) if self.scale_range else None,
+                "scale_range_source": self.scale_range_source,
+                "coefficients": {
+                    "alpha": self.alpha,
+                    "std_alpha": self.std_alpha,
+                    "g6": self.g6,
+                    "average_r": self.average_r,
+                    "median_r": self.median_r,
+                    "signal_noise": self.signal_noise,
+                    "alpha_se": self.alpha_se,
+                    "omega_total": self.omega_total,
+                    "omega_total_model": self.omega_total_model,
+                    "ordinal_alpha": self.ordinal_alpha,
+                    "ordinal_omega": self.ordinal_omega,
+                    "omega_hierarchical": self.omega_hierarchical,
+                    "omega_total_sl": self.omega_total_sl,
+                },
+                "ci": ci.to_dict(orient="records"),
+                "bootstrap": dict(self.bootstrap),
+                "item_table": items.to_dict(orient="records"),
+                "distribution": None
+                if self.distribution is None
+                else self.distribution.reset_index().to_dict(orient="records"),
+                "flags": list(self.flags),
+                "subscales": {k: v.to_dict() for k, v in self.subscales.items()},
+                "notes": list(self.notes),
+            }
+        )
 
 
 # --------------------------------------------------------------------------------------------------

@@ -307,7 +307,10 @@ def test_no_common_respondents_gives_nan_and_no_smoothing():
 
 
 def test_result_serialises(lav_listwise):
-    out = json.loads(json.dumps(lav_listwise.to_dict()))
+    out = json.loads(json.dumps(lav_listwise.to_dict(), allow_nan=False))
+    # A pair fixed by lavaan's 2x2 rule has no log-likelihood: null, not NaN.
+    binary = polychoric(pd.DataFrame(REF["binary"]["data"])).to_dict()
+    assert json.loads(json.dumps(binary, allow_nan=False))["pairs"][2]["loglik"] is None
     assert out["mimic"] == "lavaan" and out["n_obs"] == REF["bfi"]["n_listwise"]
     assert len(out["thresholds"]["A1"]) == 5
     tt = lav_listwise.thresholds_table()

@@ -346,3 +346,12 @@ def test_to_dict_and_summary(bfi_results):
     assert {"alpha", "std_alpha", "g6", "omega_total", "ordinal_alpha", "ordinal_omega"} <= set(
         s.coefficient
     )
+
+
+def test_json_output_is_strict():
+    # NaN (omega if deleted of a 3-item scale, a fixed pair's log-likelihood) must become null.
+    res = reliability(BFI[["A2", "A3", "A4"]], n_boot=0)
+    text = json.dumps(res.to_dict(), allow_nan=False)
+    assert json.loads(text)["item_table"][0]["omega_if_deleted"] is None
+    st = item_statistics(HS[["x1", "x2"]])
+    json.dumps(st.to_dict(), allow_nan=False)
