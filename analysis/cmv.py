@@ -56,6 +56,8 @@ HARMAN_CAVEAT = (
 )
 
 FIT_NAMES = ("chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr")
+#: Reported in addition with a robust estimator (MLR): lavaan's names.
+ROBUST_NAMES = ("chisq.scaled", "chisq.scaling.factor", "cfi.robust", "tli.robust", "rmsea.robust")
 
 # --------------------------------------------------------------------------------------------------
 # Small helpers
@@ -304,11 +306,14 @@ def _cfa(model: str, data: pd.DataFrame, **kwargs: Any) -> Any:
 def _fit_measures(res: Any) -> dict[str, float]:
     fm = res.fit_measures() if callable(getattr(res, "fit_measures", None)) else res.fit_measures
     out = {}
-    for k in FIT_NAMES:
+    for k in FIT_NAMES + ROBUST_NAMES:
         try:
             out[k] = float(fm[k])
-        except (KeyError, TypeError, IndexError):
+        except (KeyError, TypeError, IndexError, ValueError):
             out[k] = np.nan
+    if not np.isfinite(out["chisq.scaling.factor"]):
+        for k in ROBUST_NAMES:
+            out.pop(k)
     return out
 
 
@@ -365,12 +370,24 @@ def _improper(res: Any) -> list[str]:
     return out
 
 
-def _lrt(small: dict[str, float], big: dict[str, float]) -> dict[str, float]:
-    """Likelihood-ratio (χ² difference) test of nested models: ``small`` is the restricted one."""
+def _lrt(small: dict[str, float], big: dict[str, float]) -> dict[str, Any]:
+    """χ² difference test of nested models; ``small`` is the restricted one.
+
+    With a scaled (robust) test statistic the plain difference of scaled χ² is not χ²-distributed;
+    the Satorra–Bentler (2001) scaled difference is used instead, as lavaan's ``lavTestLRT()``:
+    ``c_d = (df₀ c₀ − df₁ c₁) / (df₀ − df₁)``, ``T_d = (T₀ − T₁) / c_d`` with the unscaled
+    statistics T and scaling factors c.
+    """
     d = small["chisq"] - big["chisq"]
     ddf = small["df"] - big["df"]
+    method = "standard"
+    c0, c1 = small.get("chisq.scaling.factor"), big.get("chisq.scaling.factor")
+    if c0 is not None and c1 is not None and np.isfinite(c0) and np.isfinite(c1) and ddf > 0:
+        cd = (small["df"] * c0 - big["df"] * c1) / ddf
+        d = d / cd
+        method = "satorra.bentler.2001"
     p = float(stats.chi2.sf(d, ddf)) if ddf > 0 else np.nan
-    return {"delta_chisq": d, "delta_df": ddf, "p": p}
+    return {"delta_chisq": d, "delta_df": ddf, "p": p, "method": method}
 
 
 def _fmt(x: float) -> str:
@@ -392,8 +409,9 @@ class MethodFactorResult:
     fits : DataFrame
         Rows ``trait`` and ``method``: χ², df, p, CFI, TLI, RMSEA, SRMR.
     comparison : dict
-        ``delta_chisq``, ``delta_df``, ``p`` (χ² difference test), ``delta_cfi`` (method − trait),
-        ``delta_rmsea``.
+        ``delta_chisq``, ``delta_df``, ``p`` (χ² difference test; Satorra–Bentler scaled with a
+        robust estimator, ``method`` says which), ``delta_cfi`` (method − trait), ``delta_rmsea``,
+        and with a robust estimator ``delta_cfi_robust`` and ``delta_rmsea_robust``.
     loadings : DataFrame
         One row per trait loading: factor, item, ``trait`` (standardised loading in the trait model),
         ``with_method`` (same loading with the method factor), ``change`` (with_method − trait), and
@@ -472,8 +490,8 @@ def method_factor_test(
     method_factor : str
         Name of the method factor (must not clash with the model's factors).
     estimator : str
-        Passed to the CFA engine. The χ² difference is the plain difference; with a robust
-        (scaled) estimator use a scaled difference test instead.
+        Passed to the CFA engine. With a robust estimator (MLR) the χ² difference test is the
+        Satorra–Bentler (2001) scaled difference, as lavaan's ``lavTestLRT()``.
     **cfa_kwargs
         Further arguments for ``cfa()`` (``missing=``, ``ordered=``...).
 
@@ -510,6 +528,9 @@ def method_factor_test(
     comp = _lrt(ft, fm)
     comp["delta_cfi"] = fm["cfi"] - ft["cfi"]
     comp["delta_rmsea"] = fm["rmsea"] - ft["rmsea"]
+    if "cfi.robust" in fm and "cfi.robust" in ft:
+        comp["delta_cfi_robust"] = fm["cfi.robust"] - ft["cfi.robust"]
+        comp["delta_rmsea_robust"] = fm["rmsea.robust"] - ft["rmsea.robust"]
 
     st, sm = _std_table(trait), _std_table(meth)
     tr = st.rename(columns={"std": "trait"})
@@ -541,10 +562,10 @@ def method_factor_test(
             + "): a common method factor is often empirically under-identified with few items "
             "per construct; interpret its comparison with caution (try equal_loadings=True)."
         )
-    if estimator.upper() not in ("ML", "GLS", "WLS", "ULS", "DWLS"):
+    if comp["method"] != "standard":
         notes.append(
-            f"With estimator {estimator} the χ² difference shown is the plain difference; a scaled "
-            "difference test (Satorra & Bentler, 2001) should be used instead."
+            f"With estimator {estimator} the χ² difference is the Satorra–Bentler (2001) scaled "
+            "difference of the two models' statistics."
         )
     notes.append(
         "A better fit with a method factor is expected whenever the model is not perfect; the "
@@ -851,7 +872,11 @@ def marker_cfa(
     mr = _cfa(r_model, data, **kw)
     fr = _fit_measures(mr)
     chosen_fit, chosen_res = (fu, mu) if chosen == "method_u" else (fc, mc)
-    t_r = _lrt(fr, chosen_fit) if pairs else {"delta_chisq": np.nan, "delta_df": 0, "p": np.nan}
+    t_r = (
+        _lrt(fr, chosen_fit)
+        if pairs
+        else {"delta_chisq": np.nan, "delta_df": 0, "p": np.nan, "method": "standard"}
+    )
 
     fits = pd.DataFrame(
         [_fit_measures(f0), fb, fc, fu, fr],

@@ -169,13 +169,28 @@ bfi_scores <- data.frame(agree = rowMeans(bfi[, paste0("A", 1:5)]),
                          extra = rowMeans(bfi[, paste0("E", 1:5)]),
                          open = rowMeans(bfi[, paste0("O", 1:5)]))
 
+# Robust (MLR) version: lavaan's anova() then uses the Satorra-Bentler (2001) scaled difference.
+method_factor_mlr <- function(model, data, items) {
+  trait <- cfa(model, data = data, std.lv = TRUE, estimator = "MLR")
+  facs <- lavNames(trait, "lv")
+  mmodel <- paste0(model, "\nCMV =~ ", paste(items, collapse = " + "), "\n",
+                   paste0("CMV ~~ 0*", facs, collapse = "\n"))
+  meth <- cfa(mmodel, data = data, std.lv = TRUE, estimator = "MLR")
+  rf <- c(fits, "chisq.scaled", "chisq.scaling.factor", "cfi.robust", "rmsea.robust")
+  a <- lavTestLRT(trait, meth)
+  list(trait = vec(fitMeasures(trait, rf)), method = vec(fitMeasures(meth, rf)),
+       lrt = as.list(a[2, c("Chisq diff", "Df diff", "Pr(>Chisq)")]),
+       lrt_method = attr(a, "heading"))
+}
+
 out <- list(
   versions = list(R = R.version.string, lavaan = as.character(packageVersion("lavaan")),
                   psych = as.character(packageVersion("psych"))),
   harman = list(hs = harman(hs[, hs_items]), bfi = harman(bfi),
                 bfi_pairwise = harman(bfi_all)),
   method_factor = list(hs = method_factor(hs_model, hs, hs_items),
-                       bfi = method_factor(bfi_model, bfi, items)),
+                       bfi = method_factor(bfi_model, bfi, items),
+                       bfi_mlr = method_factor_mlr(bfi_model, bfi, items)),
   lindell_whitney = list(hs = lindell_whitney(hs_scores, "speed"),
                          bfi = lindell_whitney(bfi_scores, "open")),
   marker_cfa = list(

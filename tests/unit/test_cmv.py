@@ -176,6 +176,22 @@ def test_method_factor_bfi_matches_lavaan(engine, bfi):
     assert not res.improper
 
 
+def test_method_factor_mlr_uses_the_scaled_difference_test(engine, bfi):
+    ref = REF["method_factor"]["bfi_mlr"]
+    assert "satorra.bentler.2001" in ref["lrt_method"]
+    res = cmv.method_factor_test(BFI_MODEL, bfi, estimator="MLR")
+    names = ("chisq", "df", "chisq.scaled", "chisq.scaling.factor", "cfi.robust", "rmsea.robust")
+    _fits_close(res.fits.loc["trait"].to_dict(), ref["trait"], names)
+    _fits_close(res.fits.loc["method"].to_dict(), ref["method"], names)
+    assert res.comparison["method"] == "satorra.bentler.2001"
+    assert res.comparison["delta_chisq"] == pytest.approx(ref["lrt"]["Chisq diff"], rel=1e-3)
+    assert res.comparison["delta_df"] == ref["lrt"]["Df diff"]
+    assert res.comparison["delta_cfi_robust"] == pytest.approx(
+        ref["method"]["cfi.robust"] - ref["trait"]["cfi.robust"], abs=1e-3
+    )
+    assert any("Satorra" in n for n in res.notes)
+
+
 def test_method_factor_equal_loadings_matches_lavaan(engine, bfi):
     ref = REF["method_factor"]["bfi"]
     res = cmv.method_factor_test(BFI_MODEL, bfi, equal_loadings=True)
