@@ -279,7 +279,7 @@ def composite_reliability(
     >>> lam = pd.DataFrame({"F": [0.8, 0.7, 0.6]}, index=["a", "b", "c"])
     >>> phi = pd.DataFrame([[1.0]], index=["F"], columns=["F"])
     >>> sig = lam @ phi @ lam.T + pd.DataFrame(np.diag([0.36, 0.51, 0.64]), lam.index, lam.index)
-    >>> round(composite_reliability(loadings=lam, factor_cov=phi, total_cov=sig)["F"], 4)
+    >>> round(float(composite_reliability(loadings=lam, factor_cov=phi, total_cov=sig)["F"]), 4)
     0.7449
     """
     lam, phi, sig = _matrices(result, loadings, factor_cov, total_cov, obs_var)
@@ -330,7 +330,7 @@ def ave(
     >>> lam = pd.DataFrame({"F": [0.8, 0.7, 0.6]}, index=["a", "b", "c"])
     >>> phi = pd.DataFrame([[1.0]], index=["F"], columns=["F"])
     >>> sig = lam @ phi @ lam.T + pd.DataFrame(np.diag([0.36, 0.51, 0.64]), lam.index, lam.index)
-    >>> round(ave(loadings=lam, factor_cov=phi, total_cov=sig)["F"], 4)
+    >>> round(float(ave(loadings=lam, factor_cov=phi, total_cov=sig)["F"]), 4)
     0.4967
     """
     lam, phi, sig = _matrices(result, loadings, factor_cov, total_cov, obs_var)
