@@ -147,6 +147,15 @@ def correlation_matrix(
     Returns
     -------
     CorrelationResult
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"a": [1, 2, 3, 4, 5], "b": [2, 1, 4, 3, 5], "c": [1, 1, 2, 2, 2]})
+    >>> round(float(correlation_matrix(d, "spearman").matrix.loc["a", "b"]), 3)
+    0.8
+    >>> int(correlation_matrix(d).n.loc["a", "b"])  # respondents behind the correlation
+    5
     """
     if method not in ("pearson", "spearman", "polychoric"):
         raise UserError(

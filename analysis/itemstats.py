@@ -225,6 +225,16 @@ def item_statistics(
     Returns
     -------
     ItemStatistics
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"q1": [1, 2, 2, 5, None], "q2": [3, 3, 4, 5, 5]})
+    >>> st = item_statistics(d, scale_range=(1, 5))
+    >>> st.table.loc["q1", ["n", "pct_missing", "floor_pct", "ceiling_pct"]].tolist()
+    [4.0, 20.0, 25.0, 25.0]
+    >>> st.distribution.loc["q2"].tolist()  # shares of categories 1..5, then missing
+    [0.0, 0.0, 0.4, 0.2, 0.4, 0.0]
     """
     keyed = reverse_key(items, reverse, scale_range)
     data = keyed.data

@@ -33,8 +33,8 @@ Omega total comes from a one-factor minres model (McDonald, 1999; psych ``omega(
 matrix (Zumbo, Gadermann & Zeisser, 2007) and ordinal omega the one-factor omega of that matrix; for a
 scale with sub-dimensions, omega hierarchical and omega total come from the Schmid-Leiman solution
 (:func:`moscale.analysis.omega.omega`, as psych ``omega()``). Items are never reversed by these
-functions: only those named in ``reverse`` are, and an item with a negative item-rest correlation is
-flagged, not flipped.
+functions: only those named in ``reverse`` are, an item with a negative item-rest correlation is
+flagged, not flipped, and omega is computed without psych's automatic ``flip``.
 
 Missing data: listwise within the scale by default, so every figure rests on the same respondents;
 ``missing="pairwise"`` computes each covariance from the respondents who answered both items (psych's
@@ -566,9 +566,14 @@ def reliability(
 
     Examples
     --------
-    >>> import moscale as ms  # doctest: +SKIP
-    >>> res = ms.reliability(df[["A1", "A2", "A3", "A4", "A5"]], reverse=["A1"], scale_range=(1, 6))
-    >>> res.alpha, res.ci  # doctest: +SKIP
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"q1": [4, 5, 3, 4, 2, 5, 3, 4], "q2": [4, 4, 3, 5, 2, 5, 2, 4],
+    ...                   "q3": [2, 1, 3, 2, 4, 1, 4, 2]})
+    >>> res = reliability(d, reverse=["q3"], scale_range=(1, 5), n_boot=0)
+    >>> round(res.alpha, 3)  # psych: alpha(d, keys = "q3")$total$raw_alpha
+    0.962
+    >>> res.items["r_drop"].round(3).tolist()
+    [0.924, 0.882, 0.965]
     """
     if kind not in ("reflective", "formative", "index"):
         raise UserError(
@@ -718,7 +723,10 @@ def reliability(
     with np.errstate(invalid="ignore"):  # NaN when the items mostly correlate negatively
         std_r = r.sum(axis=0) / np.sqrt(r.sum())
         r_cor = rc.sum(axis=0) / np.sqrt(rc.sum())
-    mean_score = np.nanmean(x, axis=1)  # mean of the answered items, as psych's total
+    # psych's total: the mean of the items each respondent answered (NaN if none).
+    answered = (~np.isnan(x)).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_score = np.where(answered > 0, np.nansum(x, axis=1) / answered, np.nan)
     raw_r = np.array(
         [pearson_pairwise(np.column_stack([mean_score, x[:, i]]))[0][0, 1] for i in range(k)]
     )

@@ -355,3 +355,16 @@ def test_json_output_is_strict():
     assert json.loads(text)["item_table"][0]["omega_if_deleted"] is None
     st = item_statistics(HS[["x1", "x2"]])
     json.dumps(st.to_dict(), allow_nan=False)
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import moscale.analysis.correlations as correlations
+    import moscale.analysis.itemstats as itemstats
+    import moscale.analysis.polychoric as polychoric_mod
+    import moscale.analysis.reliability as reliability_mod
+
+    for mod in (correlations, itemstats, polychoric_mod, reliability_mod):
+        res = doctest.testmod(mod)
+        assert res.failed == 0 and res.attempted > 0, mod.__name__
