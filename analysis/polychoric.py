@@ -82,7 +82,6 @@ LAVAAN_BOUND_POLYSERIAL = 0.995
 #: psych optimises over [-1, 1] (to within 1e-4); the end points make the likelihood degenerate.
 PSYCH_BOUND = 0.99999
 
-_SQRT_EPS = float(np.sqrt(np.finfo(float).eps))
 _TINY = 1e-300
 
 

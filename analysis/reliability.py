@@ -660,6 +660,11 @@ def reliability(
 
     # Items without variance cannot enter a covariance-based coefficient.
     sample = kdata.dropna() if missing == "listwise" else kdata
+    if sample.shape[0] < 3:
+        raise DataError(
+            f"only {sample.shape[0]} respondent(s) answered every item of the scale",
+            hint="use missing='pairwise' or check the missing-value codes",
+        )
     sd = sample.std(ddof=1)
     flat = [c for c in names if not (sd[c] > 0)]
     if flat:
@@ -681,11 +686,6 @@ def reliability(
     k = len(use)
     if missing == "listwise":
         n_used = x.shape[0]
-        if n_used < 3:
-            raise DataError(
-                f"only {n_used} respondent(s) answered every item of the scale",
-                hint="use missing='pairwise' or check the missing-value codes",
-            )
         c = np.cov(x, rowvar=False)
         npw = None
     else:

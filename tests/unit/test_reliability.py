@@ -331,6 +331,8 @@ def test_bad_input_raises_user_errors():
         reliability(BFI[["A1", "A2"]], n_boot=10)
     with pytest.raises(DataError, match="not numeric"):
         reliability(pd.DataFrame({"a": ["x", "y"], "b": [1, 2]}))
+    with pytest.raises(DataError, match="answered every item"):
+        reliability(pd.DataFrame({"a": [1.0, 2, np.nan, 4], "b": [np.nan, 1, 2, 3]}))
     with pytest.raises(UserError, match="subscales"):
         reliability(BFI[["A1", "A2", "A3"]], subscales={"s": ["A1", "Q7"]})
 
