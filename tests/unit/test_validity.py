@@ -8,7 +8,6 @@ moscale's CFA engine (ML estimates: 1e-3 absolute on CR/AVE, per the brief).
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import numpy as np
@@ -313,11 +312,13 @@ def test_htmt2_bootstrap_runs(hs):
     assert res.to_dict()["method"] == "HTMT2"
 
 
-def test_two_thousand_resamples_are_fast(bfi):
-    t0 = time.perf_counter()
+def test_two_thousand_resamples_all_valid(bfi):
+    # timing lives in benchmarks/bench_validity.py, not here
     res = v.htmt(REF["bfi"]["model"], bfi, bootstrap=2000, seed=1)
-    assert time.perf_counter() - t0 < 5.0
     assert res.bootstrap_valid == 2000
+    est = res.matrix.to_numpy()[np.triu_indices(5, 1)]
+    assert (res.ci_lower.to_numpy()[np.triu_indices(5, 1)] <= est).all()
+    assert (res.ci_upper.to_numpy()[np.triu_indices(5, 1)] >= est).all()
 
 
 # ----------------------------------------------------------------------------- input handling
