@@ -44,6 +44,17 @@ _LAZY: dict[str, str] = {
     "velicer_map": "moscale.analysis.nfactors",
     "omega": "moscale.analysis.omega",
     "omega_total_1f": "moscale.analysis.omega",
+    # validity, common-method variance
+    "htmt": "moscale.analysis.validity",
+    "composite_reliability": "moscale.analysis.validity",
+    "ave": "moscale.analysis.validity",
+    "fornell_larcker": "moscale.analysis.validity",
+    "discriminant_validity": "moscale.analysis.validity",
+    "harman_single_factor": "moscale.analysis.cmv",
+    "method_factor_test": "moscale.analysis.cmv",
+    "lindell_whitney": "moscale.analysis.cmv",
+    "marker_cfa": "moscale.analysis.cmv",
+    "marker_variable": "moscale.analysis.cmv",
     # group comparisons, simulation
     "GroupComparison": "moscale.analysis.groups",
     "compare_groups": "moscale.analysis.groups",
@@ -66,13 +77,23 @@ __all__ = [
     "UserError",
     "__version__",
     "aggregate",
+    "ave",
     "bartlett",
     "compare_groups",
+    "composite_reliability",
+    "discriminant_validity",
     "efa",
+    "fornell_larcker",
+    "harman_single_factor",
+    "htmt",
     "icc",
     "kmo",
+    "lindell_whitney",
     "load_instrument",
     "load_scale",
+    "marker_cfa",
+    "marker_variable",
+    "method_factor_test",
     "omega",
     "omega_total_1f",
     "parallel_analysis",
@@ -99,6 +120,13 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
+    from moscale.analysis.cmv import (
+        harman_single_factor,
+        lindell_whitney,
+        marker_cfa,
+        marker_variable,
+        method_factor_test,
+    )
     from moscale.analysis.efa import efa
     from moscale.analysis.factorability import bartlett, kmo
     from moscale.analysis.groups import GroupComparison, compare_groups
@@ -109,4 +137,11 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from moscale.analysis.scoring import Scores, score
     from moscale.analysis.screening import Screening, screen
     from moscale.analysis.simulate import PopulationModel, simulate_responses
+    from moscale.analysis.validity import (
+        ave,
+        composite_reliability,
+        discriminant_validity,
+        fornell_larcker,
+        htmt,
+    )
     from moscale.instrument import Instrument, load_instrument, load_scale
