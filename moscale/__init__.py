@@ -36,6 +36,14 @@ _LAZY: dict[str, str] = {
     "aggregate": "moscale.analysis.multilevel",
     "icc": "moscale.analysis.multilevel",
     "rwg_j": "moscale.analysis.multilevel",
+    # item statistics, reliability, correlations
+    "reliability": "moscale.analysis.reliability",
+    "ReliabilityResult": "moscale.analysis.reliability",
+    "item_statistics": "moscale.analysis.itemstats",
+    "polychoric": "moscale.analysis.polychoric",
+    "polyserial": "moscale.analysis.polychoric",
+    "PolychoricResult": "moscale.analysis.polychoric",
+    "correlation_matrix": "moscale.analysis.correlations",
     # factor structure
     "efa": "moscale.analysis.efa",
     "kmo": "moscale.analysis.factorability",
@@ -71,7 +79,9 @@ __all__ = [
     "GroupComparison",
     "Instrument",
     "ModelError",
+    "PolychoricResult",
     "PopulationModel",
+    "ReliabilityResult",
     "Scores",
     "Screening",
     "UserError",
@@ -81,12 +91,14 @@ __all__ = [
     "bartlett",
     "compare_groups",
     "composite_reliability",
+    "correlation_matrix",
     "discriminant_validity",
     "efa",
     "fornell_larcker",
     "harman_single_factor",
     "htmt",
     "icc",
+    "item_statistics",
     "kmo",
     "lindell_whitney",
     "load_instrument",
@@ -97,7 +109,10 @@ __all__ = [
     "omega",
     "omega_total_1f",
     "parallel_analysis",
+    "polychoric",
+    "polyserial",
     "read_responses",
+    "reliability",
     "rwg_j",
     "score",
     "screen",
@@ -127,12 +142,16 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
         marker_variable,
         method_factor_test,
     )
+    from moscale.analysis.correlations import correlation_matrix
     from moscale.analysis.efa import efa
     from moscale.analysis.factorability import bartlett, kmo
     from moscale.analysis.groups import GroupComparison, compare_groups
+    from moscale.analysis.itemstats import item_statistics
     from moscale.analysis.multilevel import Aggregation, aggregate, icc, rwg_j
     from moscale.analysis.nfactors import parallel_analysis, velicer_map
     from moscale.analysis.omega import omega, omega_total_1f
+    from moscale.analysis.polychoric import PolychoricResult, polychoric, polyserial
+    from moscale.analysis.reliability import ReliabilityResult, reliability
     from moscale.analysis.responses import DataPolicy, Dataset, read_responses
     from moscale.analysis.scoring import Scores, score
     from moscale.analysis.screening import Screening, screen
