@@ -86,8 +86,6 @@ from moscale.errors import DataError, ModelError, UserError
 from . import fit as fitfun
 from .matrices import ModelMatrices
 from .partable import GROUP_EQUAL_KINDS, ParTable, build_partable
-from .samplestats import GroupStats
-from .start import start_values
 from .syntax import Modifier, ParsedModel, Statement, parse_model
 from .wls_samplestats import OrdinalGroupStats, ordinal_sample_stats
 
@@ -901,26 +899,163 @@ def _bfgs(est: WLSEstimator, x: np.ndarray, it0: int) -> _Optim:
     return _Optim(res.x, f, conv, it0 + int(res.nit), msg)
 
 
+def _pa_one_factor(r: np.ndarray) -> np.ndarray:
+    """Standardized one-factor principal-axis loadings of a correlation matrix (3 iterations of the
+    communalities from the squared multiple correlations), oriented to a positive sum."""
+    k = r.shape[0]
+    if k == 1:
+        return np.array([0.7])
+    if k == 2:
+        rr = float(r[0, 1])
+        a = np.sqrt(min(max(abs(rr), 0.05), 0.95))
+        return np.array([a, a * (np.sign(rr) or 1.0)])
+    try:
+        h = 1.0 - 1.0 / np.diag(np.linalg.inv(r))
+    except np.linalg.LinAlgError:
+        h = np.full(k, 0.5)
+    h = np.clip(h, 0.05, 0.95)
+    lam = np.full(k, 0.5)
+    for _ in range(3):
+        rh = r.copy()
+        np.fill_diagonal(rh, h)
+        w, v = np.linalg.eigh(rh)
+        lam = v[:, -1] * np.sqrt(max(w[-1], 1e-6))
+        h = np.clip(lam**2, 0.05, 0.95)
+    lam = np.clip(lam, -0.95, 0.95)
+    return -lam if lam.sum() < 0 else lam
+
+
 def _start(model: OrdinalModel, stats: list[OrdinalGroupStats]) -> np.ndarray:
-    """Starting values: principal-axis loadings on the polychoric matrix (:func:`~.start.start_values`),
-    the sample thresholds, scale factors 1 and free residual variances 1."""
-    fake = [
-        GroupStats(n=st.n, cov=st.cor, mean=np.zeros(st.p), data=np.zeros((0, st.p)))
-        for st in stats
-    ]
-    x = start_values(model.mm, fake)
+    """Starting values from the polychoric correlations, per group.
+
+    First-order factors: standardized principal-axis loadings ``l`` of their indicators, oriented so
+    that the marker (or first) loading is positive, then put on the model's scale (marker loading or
+    fixed factor variance; under theta ``l / sqrt(1 - l^2)``). Factor correlations: the least-squares
+    ``phi = sum r_ij l_i l_j / sum l_i^2 l_j^2`` over the indicator pairs, clipped to +-0.9.
+    Second-order factors: the same steps on the first-order factor correlations. Thresholds: the
+    sample thresholds (times the implied y* standard deviation under theta). Scale factors and free
+    residual variances: 1; intercepts, latent means and residual covariances: 0.
+    """
     f = model.pt.frame
-    us = f["ustart"].to_numpy(dtype=float)
-    free = f["free"].to_numpy(dtype=int)
+    lv = list(model.pt.lv_names)
+    ov = list(model.pt.ov_names)
+    lvi = {n: i for i, n in enumerate(lv)}
+    ovi = {n: i for i, n in enumerate(ov)}
+    npar = model.npar
+    x = np.zeros(npar)
+    setx = np.zeros(npar, dtype=bool)
+
+    def put(row_mask, values_by_row):
+        for k in np.flatnonzero(row_mask):
+            fr = int(f.at[k, "free"])
+            if fr > 0 and not setx[fr - 1]:
+                x[fr - 1] = values_by_row(k)
+                setx[fr - 1] = True
+
+    for g, st in enumerate(stats):
+        fg = f[f["group"] == g + 1]
+        r = st.cor
+        load = fg[fg["op"] == "=~"]
+        m = len(lv)
+        lam_std = np.zeros((len(ov), m))
+        scale_f = np.ones(m)  # unstandardized = standardized * scale_f (per factor), marker-based
+        var_f = np.ones(m)
+        higher = {}
+        for fac in lv:
+            rows = load[load["lhs"] == fac]
+            ind = [ovi[v] for v in rows["rhs"] if v in ovi]
+            if not ind:
+                higher[fac] = [v for v in rows["rhs"] if v in lvi]
+                continue
+            ls = _pa_one_factor(r[np.ix_(ind, ind)])
+            fixed = rows[(rows["free"] == 0) & (rows["value"] != 0) & rows["rhs"].isin(ov)]
+            anchor = ind.index(ovi[fixed.iloc[0]["rhs"]]) if len(fixed) else 0
+            if ls[anchor] < 0:
+                ls = -ls
+            if not model.delta:
+                ls = ls / np.sqrt(1.0 - np.minimum(ls**2, 0.9))
+            lam_std[ind, lvi[fac]] = ls
+            fv = fg[
+                (fg["op"] == "~~") & (fg["lhs"] == fac) & (fg["rhs"] == fac) & (fg["free"] == 0)
+            ]
+            if len(fixed):
+                v = float(fixed.iloc[0]["value"])
+                a = max(abs(ls[anchor]), 0.1) * np.sign(ls[anchor] or 1.0)
+                scale_f[lvi[fac]] = v / a
+                var_f[lvi[fac]] = (a / v) ** 2
+            elif len(fv) and fv.iloc[0]["value"] > 0:
+                var_f[lvi[fac]] = float(fv.iloc[0]["value"])
+                scale_f[lvi[fac]] = 1.0 / np.sqrt(var_f[lvi[fac]])
+        # factor correlations among first-order factors
+        phi = np.eye(m)
+        first = [lvi[a] for a in lv if a not in higher]
+        for a in first:
+            for b in first:
+                if a < b:
+                    ia = np.flatnonzero(lam_std[:, a])
+                    ib = np.flatnonzero(lam_std[:, b])
+                    la, lb = lam_std[ia, a], lam_std[ib, b]
+                    rab = r[np.ix_(ia, ib)]
+                    den = float(np.sum(np.outer(la**2, lb**2)))
+                    val = float(np.sum(rab * np.outer(la, lb)) / den) if den > 0 else 0.0
+                    if not model.delta:
+                        val = val / np.sqrt(np.mean(1 + la**2)) / np.sqrt(np.mean(1 + lb**2))
+                    phi[a, b] = phi[b, a] = float(np.clip(val, -0.9, 0.9))
+        # second-order factors
+        beta = np.zeros((m, m))
+        res_var = var_f.copy()
+        for h, subs in higher.items():
+            hi = lvi[h]
+            si = [lvi[s_] for s_ in subs]
+            bl = _pa_one_factor(phi[np.ix_(si, si)] + 1e-9 * np.eye(len(si)))
+            rows = load[load["lhs"] == h]
+            fixed = rows[(rows["free"] == 0) & (rows["value"] != 0)]
+            anchor = subs.index(fixed.iloc[0]["rhs"]) if len(fixed) else 0
+            if bl[anchor] < 0:
+                bl = -bl
+            sd_sub = np.sqrt(var_f[si])
+            if len(fixed):
+                v = float(fixed.iloc[0]["value"])
+                var_h = (bl[anchor] * sd_sub[anchor] / v) ** 2
+            else:
+                var_h = 1.0
+            for pos, s_ in enumerate(si):
+                beta[s_, hi] = bl[pos] * sd_sub[pos] / np.sqrt(var_h)
+                res_var[s_] = var_f[s_] * max(1.0 - bl[pos] ** 2, 0.05)
+            var_f[hi] = var_h
+        sdf = np.sqrt(var_f)
+        for k in fg.index:
+            op, lhs, rhs = f.at[k, "op"], f.at[k, "lhs"], f.at[k, "rhs"]
+            if op == "=~":
+                if rhs in ovi:
+                    val = lam_std[ovi[rhs], lvi[lhs]] * scale_f[lvi[lhs]]
+                else:
+                    val = beta[lvi[rhs], lvi[lhs]]
+            elif op == "~~" and lhs in lvi:
+                a, b = lvi[lhs], lvi[rhs]
+                if a == b:
+                    val = res_var[a] if any(lhs in v for v in higher.values()) else var_f[a]
+                elif lhs in higher or rhs in higher:
+                    val = 0.0
+                else:
+                    val = phi[a, b] * sdf[a] * sdf[b]
+            elif op == "~~":
+                val = 1.0 if lhs == rhs else 0.0
+            elif op == "~*~":
+                val = 1.0
+            else:  # thresholds are set below; intercepts and means start at 0
+                val = 0.0
+            put(np.array(f.index == k), lambda _k, v=val: v)
+    # thresholds on the model's scale
     mats = model.mm.matrices(x)
     for g, st in enumerate(stats):
         sigma, _ = model.mm.implied_one(mats[g])
         scale = np.ones(st.p) if model.delta else np.sqrt(np.clip(np.diag(sigma), 1e-6, None))
-        base, rows, idx = model._th[g]
+        _, rows, idx = model._th[g]
         tau0 = np.concatenate(st.thresholds) * scale[st.th_var]
         x[idx] = tau0[rows]
-        _, srows, sidx = model._sc[g]
-        x[sidx] = 1.0
+    us = f["ustart"].to_numpy(dtype=float)
+    free = f["free"].to_numpy(dtype=int)
     sel = (free > 0) & ~np.isnan(us)
     x[free[sel] - 1] = us[sel]
     return x
@@ -1360,10 +1495,44 @@ def _cfa_ordinal(
     x0 = _start(mdl, stats)
     res = _minimize(est, x0)
     if not res.converged:
+        # a second chance from the same start with a quasi-Newton method
+        alt = _bfgs(est, x0, 0)
+        if alt.converged or alt.fx < res.fx:
+            alt.iterations += res.iterations
+            res = alt
+    res.x = _reflect(opt, res.x)
+    if not res.converged:
         notes.append(
             f"The estimation did not converge ({res.message}); the results are not reliable."
         )
     return _finish(parsed, model, opt, mdl, est, res, stats, labels, spec, notes, ci_level)
+
+
+def _reflect(opt: OrdinalParTable, x: np.ndarray) -> np.ndarray:
+    """Give every factor identified by its variance a positive first loading (lavaan's solutions
+    start from marker-scaled values, so they come out that way). Reflecting a factor -- negating its
+    loadings, covariances and mean -- leaves the fit unchanged."""
+    f = opt.frame
+    free = f["free"].to_numpy()
+    x = x.copy()
+    for lv in opt.lv_names:
+        first = f[(f["op"] == "=~") & (f["lhs"] == lv) & (f["group"] == 1)]
+        if first.empty or first.iloc[0]["free"] == 0:
+            continue  # marker-identified: the sign is fixed
+        if x[first.iloc[0]["free"] - 1] >= 0:
+            continue
+        flip = (
+            ((f["op"] == "=~") & ((f["lhs"] == lv) | (f["rhs"] == lv)))
+            | ((f["op"] == "~~") & ((f["lhs"] == lv) != (f["rhs"] == lv)))
+            | ((f["op"] == "~1") & (f["lhs"] == lv))
+        ).to_numpy()
+        idx = set(free[flip & (free > 0)])
+        keep = set(free[~flip & (free > 0)])
+        if idx & keep or (flip & (free == 0) & (f["value"].to_numpy() != 0)).any():
+            continue  # tied to parameters that do not flip, or fixed non-zero values
+        for i in idx:
+            x[i - 1] = -x[i - 1]
+    return x
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1549,6 +1718,20 @@ def _catml_robust(
 ) -> tuple[dict | None, str | None]:
     """lavaan 0.6.14's robust-index ingredients for categorical data (Savalei, 2021)."""
     eps = np.sqrt(np.finfo(float).eps)
+    f = opt.frame
+    shared = (
+        f[f["free"] > 0]
+        .groupby("free")["op"]
+        .agg(lambda o: len(o) > 1 and o.isin(["|", "~1"]).any())
+    )
+    if shared.any():
+        return None, (
+            "Thresholds (or intercepts) are constrained to be equal, and lavaan 0.6.14 cannot compute "
+            "the robust CFI/TLI/RMSEA then (its ML refit to the polychoric correlations drops the "
+            "thresholds but keeps their equality constraints and fails; lavaan issue #386), so they "
+            "are NA here too. Use the scaled indices, or compare models with the scaled chi-square "
+            "difference test."
+        )
     for st in stats:
         ev = np.linalg.eigvalsh(st.cor)
         if ev.min() < eps:
@@ -1761,7 +1944,8 @@ def _fit_measures(
     fm["srmr_mplus"] = nan
     fm["srmr_mplus_nomean"] = nan
     nel = sum(s.wls_obs.size for s in stats)
-    fm["wrmr"] = float(np.sqrt(x2 / nel)) if nel > 0 else nan
+    nel1 = stats[0].wls_obs.size  # lavaan 0.6.14 divides by the first group's count only
+    fm["wrmr"] = float(np.sqrt(x2 / nel1)) if nel1 > 0 else nan
     # GFI family on the WLS moments
     gfi_g = []
     for g, st in enumerate(stats):
@@ -1775,6 +1959,14 @@ def _fit_measures(
     fm["gfi"] = gfi
     fm["agfi"] = 1 - (nel / df) * (1 - gfi) if df > 0 else 1.0
     fm["pgfi"] = (df / nel) * gfi if nel > 0 else nan
+    # Hoelter's critical N and McDonald's fit index, with lavaan's N - G cases
+    for key, alpha in (("cn_05", 0.05), ("cn_01", 0.01)):
+        fm[key] = (
+            nan
+            if df == 0 and x2 < np.finfo(float).eps
+            else float(sstats.chi2.ppf(1 - alpha, df) / (x2 / n_rmsea) + 1)
+        )
+    fm["mfi"] = float(np.exp(-0.5 * (x2 - df) / n_rmsea))
     fm["ntotal"] = float(ntotal)
     return fm
 
@@ -1918,6 +2110,7 @@ class _RowMap:
             std_lv[m] = std_all[m] = vals[m] / sd_l[m]
             m = (op == "~1") & ~self.lhs_lv
             std_all[m] = vals[m] / sd_l[m]
+            std_all[op == "~*~"] = 1.0  # lavaan: a scale factor is 1 on the standardized scale
         return vals, std_lv, std_all
 
 
@@ -1968,6 +2161,12 @@ def ordinal_composite_reliability(result: OrdinalCFAResult, ord_scale: bool = Tr
     ``sum(l l' psi) / sum(polychoric correlations)``. Factors with a single indicator are left out
     (semTools' ``dropSingle``).
 
+    In groups whose scale factors ``Delta`` differ from 1 (the theta parameterisation, or multiple
+    groups with equal thresholds), semTools standardizes the thresholds as ``tau Delta`` without
+    subtracting the latent mean, and computes the latent-scale omega as
+    ``sum(L psi L') / sum(Delta^-1 S Delta^-1)``; this function does the same so that the figures
+    agree.
+
     Returns
     -------
     DataFrame
@@ -1994,13 +2193,13 @@ def ordinal_composite_reliability(result: OrdinalCFAResult, ord_scale: bool = Tr
             common = common * np.outer(sc[ind], sc[ind])  # to the y* correlation scale
             total = st.cor[np.ix_(ind, ind)]
             if ord_scale:
-                taus = []
-                for i in ind:
-                    t = d["tau"][st.th_var == i] - d["mu"][i]
-                    taus.append(t * sc[i])
+                # semTools uses the raw thresholds times the scale factors (ignoring latent means)
+                taus = [d["tau"][st.th_var == i] * sc[i] for i in ind]
                 omega = _omega_cat(common, total, taus)
             else:
-                omega = float(common.sum() / total.sum())
+                # semTools: sum(L psi L') / sum(D^-1 S D^-1), both on the y* scale (D = scale factors)
+                raw = lf @ lf.T * d["lvcov"][f_idx, f_idx]
+                omega = float(raw.sum() / (total / np.outer(sc[ind], sc[ind])).sum())
             rows.append(
                 {
                     "factor": fac,
