@@ -54,23 +54,29 @@ def check_identification(pt: ParTable, n_moments: int) -> None:
                     f"(`{fac} ~~ 1*{fac}`), or fit with std_lv=True.",
                 )
             k = len(rows)
-            free_rows = rows[rows["free"] > 0]
-            constrained = len(free_rows) <= 1 or free_rows["free"].nunique() < len(free_rows)
             indicators = list(rows["rhs"])
-            if k == 1:
-                ind = indicators[0]
+            # Free parameters of the factor's own measurement part: its distinct free loadings, its
+            # variance and its indicators' residual variances. An isolated factor with k indicators
+            # offers k (k + 1) / 2 moments for them.
+            resid = []
+            for ind in indicators:
                 if ind in lv_set:
-                    resid = cov[(cov["lhs"] == ind) & (cov["rhs"] == ind)]
+                    resid.append(cov[(cov["lhs"] == ind) & (cov["rhs"] == ind)])
                 else:
-                    resid = f[(f["op"] == "~~") & (f["lhs"] == ind) & (f["rhs"] == ind)]
-                if not ((resid["free"] == 0).any()):
-                    raise ModelError(
-                        f"factor {fac} has a single indicator ({ind}){where}, so its variance and "
-                        f"{ind}'s residual variance cannot both be estimated",
-                        hint=f"Add indicators to {fac}, or fix the residual variance of {ind} "
-                        f"(e.g. `{ind} ~~ 0*{ind}` to treat {ind} as measured without error).",
-                    )
-            elif k == 2 and not constrained and not _correlated(pt, g, fac):
+                    resid.append(f[(f["op"] == "~~") & (f["lhs"] == ind) & (f["rhs"] == ind)])
+            free_idx = set(rows.loc[rows["free"] > 0, "free"])
+            free_idx |= set(var_row.loc[var_row["free"] > 0, "free"])
+            for r in resid:
+                free_idx |= set(r.loc[r["free"] > 0, "free"])
+            if k == 1 and len(free_idx) > 1:
+                ind = indicators[0]
+                raise ModelError(
+                    f"factor {fac} has a single indicator ({ind}){where}, so its variance and "
+                    f"{ind}'s residual variance cannot both be estimated",
+                    hint=f"Add indicators to {fac}, or fix the residual variance of {ind} "
+                    f"(e.g. `{ind} ~~ 0*{ind}` to treat {ind} as measured without error).",
+                )
+            if k == 2 and len(free_idx) > 3 and not _correlated(pt, g, fac):
                 raise ModelError(
                     f"factor {fac} has only two indicators ({', '.join(indicators)}) and is not "
                     f"correlated with any other factor{where}, so it is not identified",
@@ -97,9 +103,11 @@ def _correlated(pt: ParTable, g: int, fac: str) -> bool:
     if ((c["free"] > 0) | (c["value"].fillna(0) != 0)).any():
         return True
     load = f[f["op"] == "=~"]
-    if ((load["rhs"] == fac) & load["lhs"].isin(lv_set)).any():
-        return True  # indicator of a higher-order factor
-    return bool(((load["lhs"] == fac) & load["rhs"].isin(lv_set)).any())
+    # an indicator of a higher-order factor covaries with that factor's other indicators
+    for higher in load.loc[(load["rhs"] == fac) & load["lhs"].isin(lv_set), "lhs"]:
+        if (load["lhs"] == higher).sum() > 1:
+            return True
+    return False
 
 
 def convergence_message(iterations: int) -> str:

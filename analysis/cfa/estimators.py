@@ -23,6 +23,8 @@ import numpy as np
 from .matrices import ModelMatrices
 from .objective import (
     _expected_from_inv,
+    expected_sigma,
+    fiml_expected,
     fiml_group,
     hessian_sigma,
     ml_group,
@@ -125,6 +127,20 @@ class MLEstimator:
                 out += self.fg[g] * param_gradient_info(sigma, mu, self.stats[g], ds, dm, kind)
         return out
 
+    def expected_moment_information(self, x: np.ndarray) -> list[np.ndarray]:
+        """Unit expected information of (mu, vech Sigma) per group at the model (pattern-weighted
+        under FIML); with the vech Jacobian, Delta' W Delta gives the expected information of any
+        parameterisation of the same moments (used for modification indices)."""
+        out = []
+        for g, (sigma, _) in enumerate(self.model.implied(x)):
+            st = self.stats[g]
+            out.append(
+                fiml_expected(sigma, st)
+                if st.missing
+                else expected_sigma(sigma, self.meanstructure)
+            )
+        return out
+
     def information(self, x: np.ndarray, kind: str = "expected") -> np.ndarray:
         """Unit information matrix of the free parameters.
 
@@ -159,6 +175,9 @@ class MLEstimator:
         for g, (sigma, mu) in enumerate(self.model.implied(x)):
             _, big_g, gmu = moment_gradient(sigma, mu, self.stats[g], self.logdet_s[g])
             moments.append((big_g, gmu))
+        analytic = self.model.second_order_contraction(x, self.fg, moments)
+        if analytic is not None:
+            return analytic
         npar = self.model.npar
         out = np.zeros((npar, npar))
         for j in range(npar):
@@ -190,18 +209,24 @@ class MLEstimator:
         return out
 
     def h1_information(self, kind: str = "observed") -> list[np.ndarray]:
-        """Information of the saturated model at its estimates, per group (moment level)."""
+        """Information of the saturated model at its estimates, per group (moment level).
+
+        Cached on the group statistics, which the model and its baseline share.
+        """
         out = []
         for st in self.stats:
-            if kind == "first.order":
-                mu = st.mean if (self.meanstructure or st.missing) else None
-                sc = scores(st.cov, mu, st, mean_for_cov=st.mean)
-                out.append(sc.T @ sc / st.n)
-            elif st.missing and kind == "observed":
-                out.append(hessian_sigma(st.cov, st.mean, st))
-            else:
-                a = np.linalg.inv(st.cov)
-                out.append(_expected_from_inv(a, self.meanstructure or st.missing))
+            key = (kind, self.meanstructure or st.missing)
+            cache = st.cache.setdefault("h1_information", {})
+            if key not in cache:
+                if kind == "first.order":
+                    mu = st.mean if (self.meanstructure or st.missing) else None
+                    sc = scores(st.cov, mu, st, mean_for_cov=st.mean)
+                    cache[key] = sc.T @ sc / st.n
+                elif st.missing and kind == "observed":
+                    cache[key] = hessian_sigma(st.cov, st.mean, st)
+                else:
+                    cache[key] = _expected_from_inv(np.linalg.inv(st.cov), key[1])
+            out.append(cache[key])
         return out
 
     # -- likelihood --------------------------------------------------------------------------

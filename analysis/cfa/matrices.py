@@ -328,3 +328,43 @@ class ModelMatrices:
                 delta = np.vstack([d_m.T, delta])
             out.append(delta)
         return out
+
+    def second_order_contraction(
+        self, x: np.ndarray, weights: np.ndarray, grads: list
+    ) -> np.ndarray | None:
+        """sum_g w_g [ <G_g, d2 Sigma_g / dx dx'> + g_mu,g' d2 mu_g / dx dx' ] analytically.
+
+        Only for models without higher-order factors (B = 0), where Sigma = Lambda Psi Lambda' + Theta
+        and mu = nu + Lambda alpha are bilinear: with G symmetric,
+        d2/dlambda_ij dlambda_kl -> 2 G_ik Psi_jl;  d2/dlambda_ij dpsi_kl -> 2 [(S_kl Lambda' G)]_ji
+        (S_kl = E_kl + E_lk, or E_kk); d2/dlambda_ij dalpha_k -> g_mu,i [j = k]. Returns None when
+        B is present (the caller then differentiates numerically).
+        """
+        if self.has_beta:
+            return None
+        npar = self.npar
+        out = np.zeros((npar, npar))
+        for g, gm in enumerate(self.matrices(x)):
+            big_g, gmu = grads[g]
+            w = weights[g]
+            fr = self._free[g]
+            li, lj, lx = fr[0]
+            if li.size == 0:
+                continue
+            blk = 2.0 * big_g[np.ix_(li, li)] * gm.psi[np.ix_(lj, lj)]
+            np.add.at(out, (lx[:, None], lx[None, :]), w * blk)
+            pk, pl, px = fr[2]
+            if pk.size:
+                lg = gm.lam.T @ big_g  # m x p
+                blk = (lj[:, None] == pk[None, :]) * lg[pl][:, li].T
+                blk = blk + (lj[:, None] == pl[None, :]) * lg[pk][:, li].T
+                blk = np.where((pk == pl)[None, :], blk, 2.0 * blk)
+                np.add.at(out, (lx[:, None], px[None, :]), w * blk)
+                np.add.at(out, (px[:, None], lx[None, :]), w * blk.T)
+            if self.meanstructure and gmu is not None:
+                ak, _, ax = fr[5]
+                if ak.size:
+                    blk = (lj[:, None] == ak[None, :]) * gmu[li][:, None]
+                    np.add.at(out, (lx[:, None], ax[None, :]), w * blk)
+                    np.add.at(out, (ax[:, None], lx[None, :]), w * blk.T)
+        return out

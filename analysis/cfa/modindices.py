@@ -77,7 +77,11 @@ def modification_indices(pt: ParTable, est: MLEstimator, x: np.ndarray) -> pd.Da
     x_ext = np.concatenate([x, cand["value"].to_numpy(dtype=float)])
     est_ext = MLEstimator(mm_ext, est.stats)
     _, grad = est_ext.objective_gradient(x_ext)
-    info = est_ext.information(x_ext, "expected")
+    # Delta' W Delta with the moment-level expected information W (shared by all candidates)
+    info = np.zeros((len(x_ext), len(x_ext)))
+    ws = est.expected_moment_information(x)
+    for g, delta in enumerate(mm_ext.jacobian(x_ext)):
+        info += est.fg[g] * (delta.T @ ws[g] @ delta)
     m = np.arange(npar)
     e = np.arange(npar, npar + len(cand))
     i22_inv = np.linalg.inv(info[np.ix_(m, m)])

@@ -90,39 +90,82 @@ def minimize(
                 continue
             break
         x, f, g = xn, fn, gn
-    return _fallback(est, x, "Fisher scoring did not converge", it)
+    return _fallback(est, x0, x, f, "Fisher scoring did not converge", it)
 
 
-def _fallback(est, x: np.ndarray, why: str, it0: int = 0) -> OptimResult:
+def _newton_polish(est, x: np.ndarray, max_steps: int = 100):
+    """Scoring/Newton steps from ``x``; returns (x, f, g, converged)."""
+    f, g = est.objective_gradient(x)
+    if g is None:
+        return x, np.inf, None, False
+    newton = False
+    for _ in range(max_steps):
+        info = None
+        if newton:
+            hess = est.information(x, "observed")
+            try:
+                np.linalg.cholesky(hess)
+                info = hess
+            except np.linalg.LinAlgError:
+                newton = False
+        if info is None:
+            info = est.scoring_information(x)
+        step = _solve(info, g)
+        dec = float(g @ step)
+        if dec < 1e-16 and np.max(np.abs(g)) < 1e-8:
+            return x, f, g, True
+        if dec < 1e-4:
+            newton = True
+        t = 1.0
+        ok = False
+        while t > 1e-10:
+            xn = x - t * step
+            fn, gn = est.objective_gradient(xn)
+            if gn is not None and np.isfinite(fn) and fn <= f + 1e-15 * abs(f):
+                ok = True
+                break
+            t *= 0.5
+        if not ok:
+            if newton:
+                newton = False
+                continue
+            break
+        x, f, g = xn, fn, gn
+    return x, f, g, bool(np.max(np.abs(g)) < 1e-6)
+
+
+def _fallback(
+    est, x0: np.ndarray, x_fail: np.ndarray, f_fail: float, why: str, it0: int = 0
+) -> OptimResult:
+    """Quasi-Newton from the starting values (not from where scoring stalled), then polish."""
+
     def fun(z):
         fz, gz = est.objective_gradient(z)
         if gz is None or not np.isfinite(fz):
             return 1e10, np.zeros_like(z)
         return fz, gz
 
-    res = sopt.minimize(fun, x, jac=True, method="BFGS", options={"gtol": 1e-9, "maxiter": 5000})
-    x = res.x
-    f, g = est.objective_gradient(x)
-    if g is None:
-        return OptimResult(x, np.inf, False, it0 + int(res.nit), "bfgs", why, np.zeros_like(x))
-    # polish with a few scoring steps
-    for _ in range(50):
-        info = est.scoring_information(x)
-        step = _solve(info, g)
-        dec = float(g @ step)
-        if dec < 1e-16 and np.max(np.abs(g)) < 1e-8:
-            return OptimResult(x, f, True, it0 + int(res.nit), "bfgs+scoring", "converged", g)
-        t = 1.0
-        ok = False
-        while t > 1e-10:
-            xn = x - t * step
-            fn, gn = est.objective_gradient(xn)
-            if gn is not None and fn <= f + 1e-15 * abs(f):
-                ok = True
-                break
-            t *= 0.5
-        if not ok:
+    best = None
+    iters = it0
+    for method in ("L-BFGS-B", "BFGS"):
+        res = sopt.minimize(
+            fun,
+            x0,
+            jac=True,
+            method=method,
+            options={"maxiter": 5000}
+            | ({"gtol": 1e-10} if method == "BFGS" else {"ftol": 1e-15, "gtol": 1e-10}),
+        )
+        iters += int(res.nit)
+        x, f, g, conv = _newton_polish(est, res.x)
+        if g is not None and (best is None or f < best[1]):
+            best = (x, f, g, conv, method)
+        if conv:
             break
-        x, f, g = xn, fn, gn
-    conv = bool(np.max(np.abs(g)) < 1e-5)
-    return OptimResult(x, f, conv, it0 + int(res.nit), "bfgs", "converged" if conv else why, g)
+    if best is None:
+        g = np.zeros_like(x_fail)
+        return OptimResult(x_fail, f_fail, False, iters, "none", why, g)
+    x, f, g, conv, method = best
+    return OptimResult(
+        x, f, conv, iters, method.lower() + "+newton", "converged" if conv else why, g
+    )

@@ -357,6 +357,23 @@ class CFAResult:
 
         return self._per_group(group, one)
 
+    def residual_means(self, type: str = "cor", group=None):
+        """Mean residuals when the model has a mean structure (None otherwise): ``"cor"``
+        (m - mu) / sd_S as lavaan ``resid(type = "cor")$mean``, or ``"raw"`` m - mu."""
+        imp = self._core.model.implied(self._core.x)  # type: ignore[union-attr]
+        st = self._core.est.stats  # type: ignore[union-attr]
+
+        def one(g: int) -> pd.Series | None:
+            mu = imp[g][1]
+            if mu is None:
+                return None
+            r = st[g].mean - mu
+            if type != "raw":
+                r = r / np.sqrt(np.diag(st[g].cov))
+            return pd.Series(r, index=self.ov_names)
+
+        return self._per_group(group, one)
+
     # ------------------------------------------------------------------ tests and fit
     def _tests(self) -> dict[str, Any]:
         if "tests" in self._cache:

@@ -56,6 +56,7 @@ class GroupStats:
     h1_loglik: float = float("nan")
     em_iterations: int = 0
     notes: list[str] = field(default_factory=list)
+    cache: dict = field(default_factory=dict, repr=False)
 
     @property
     def missing(self) -> bool:

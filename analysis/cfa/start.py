@@ -134,6 +134,17 @@ def _group_start(
         ind = obs_ind[f]
         if ind:
             load = _one_factor(s[np.ix_(ind, ind)])
+            sd = np.sqrt(np.diag(s)[ind])
+            std_load = load / sd
+            marker = [pos for pos, i in enumerate(ind) if i in fixed_at[f]]
+            weak = std_load.max() < 0.2 or (marker and abs(std_load[marker[0]]) < 0.3)
+            if weak:
+                # No usable common variance (or a weak marker): lavaan's simple values, which
+                # keep the optimiser away from the ridge of huge loadings and tiny variances.
+                for pos, i in enumerate(ind):
+                    lam[i, f] = fixed_at[f].get(i, 1.0) if f not in fixed_var else 0.5 * sd[pos]
+                psi_var[f] = fixed_var.get(f, 0.05)
+                continue
             lam[ind, f] = scale(f, ind, load, lambda i: i)
     # covariance among first-order factors from unit-weighted composites
     first = [f for f in range(m) if obs_ind[f]]
