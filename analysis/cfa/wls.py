@@ -341,18 +341,18 @@ def build_ordinal_partable(
     ov_model = [v for v in parsed.core.variable_names if v not in lv]
     ordinal = [v for v in ov_model if v in n_thresholds]
     for st in parsed.thresholds + parsed.scales:
+        if st.lhs not in ov_model:
+            raise ModelError(
+                f"{st.lhs} {st.op} {st.rhs}: {st.lhs} is not an indicator in the model",
+                location=f"model syntax, line {st.line}",
+                hint=f"Add {st.lhs} to a factor (`F =~ ... + {st.lhs}`) or remove the line.",
+            )
         if st.lhs not in n_thresholds:
             raise ModelError(
                 f"{st.lhs} {st.op} {st.rhs}: {st.lhs} is not an ordered item of the model",
                 location=f"model syntax, line {st.line}",
                 hint="Thresholds and scale factors belong to ordered indicators; add the item to "
                 "ordered= or remove the line.",
-            )
-        if st.lhs not in ov_model:
-            raise ModelError(
-                f"{st.lhs} {st.op} {st.rhs}: {st.lhs} is not an indicator in the model",
-                location=f"model syntax, line {st.line}",
-                hint=f"Add {st.lhs} to a factor (`F =~ ... + {st.lhs}`) or remove the line.",
             )
     # Defaults for the ordinal items, as explicit statements.
     user_keys = {(s.lhs, s.op, s.rhs) for s in core_nonlv}
