@@ -47,7 +47,17 @@ def check_identification(pt: ParTable, n_moments: int) -> None:
             var_row = cov[(cov["lhs"] == fac) & (cov["rhs"] == fac)]
             fixed_load = ((rows["free"] == 0) & (rows["value"] != 0)).any()
             fixed_var = bool((var_row["free"] == 0).any()) if len(var_row) else False
-            if not fixed_load and not fixed_var:
+            tied = False
+            if g > 1:
+                # loadings equal to those of group 1 carry the scale over (group_equal="loadings")
+                first = pt.frame[
+                    (pt.frame["group"] == 1) & (pt.frame["op"] == "=~") & (pt.frame["lhs"] == fac)
+                ]
+                tied = bool(
+                    set(rows.loc[rows["free"] > 0, "free"])
+                    & set(first.loc[first["free"] > 0, "free"])
+                )
+            if not fixed_load and not fixed_var and not tied:
                 raise ModelError(
                     f"factor {fac} has no scale{where}: all its loadings and its variance are free",
                     hint=f"Fix one loading (`{fac} =~ 1*{rows['rhs'].iloc[0]} + ...`), fix its variance "
