@@ -1078,6 +1078,11 @@ class TestStat:
     trace_ugamma2: float = float("nan")
     stat_group: list[float] = field(default_factory=list)
 
+    @property
+    def chisq(self) -> float:
+        """Alias of ``stat`` (the name the continuous CFA uses)."""
+        return self.stat
+
     def to_dict(self) -> dict:
         return {
             "test": self.test,
@@ -1189,130 +1194,464 @@ def _scaled_tests(kind: str, standard: TestStat, t1: float, t2: float, fg: np.nd
 class OrdinalCFAResult:
     """An ordinal CFA fitted by WLSMV (or another least-squares estimator).
 
+    The accessors mirror :class:`~moscale.analysis.cfa.result.CFAResult` (``fit_measures()``,
+    ``parameter_estimates()``, ``standardized()``, ``loadings()``, ``factor_correlations()``,
+    ``sample_cov()``, ``implied_cov()``, ``residuals()``, ``r_squared()``, ``indicators``, ...), so
+    code written for continuous CFA results reads ordinal ones too. For ordered items the "covariance"
+    matrices are correlation matrices of the latent responses y*: ``sample_cov()`` is the polychoric
+    matrix and ``implied_cov()`` the model-implied one. With several groups, ``group=None`` returns a
+    dict keyed by group label.
+
     Attributes
     ----------
-    estimates
-        One row per parameter (lavaan's ``parameterEstimates(standardized=TRUE)`` columns: ``lhs``,
-        ``op``, ``rhs``, ``group``, ``label``, ``free``, ``est``, ``se``, ``z``, ``pvalue``,
-        ``ci.lower``, ``ci.upper``, ``std.lv``, ``std.all``, ``std.all.se``). Thresholds are ``|``
-        rows, scale factors ``~*~`` rows.
-    fit
-        Fit measures under lavaan's ``fitMeasures()`` names (``chisq``, ``df``, ``chisq.scaled``,
-        ``cfi.scaled``, ``tli.scaled``, ``rmsea.scaled``, ``cfi.robust``, ``rmsea.robust``, ``srmr``,
-        ...). NaN where lavaan gives NA; :attr:`notes` says why.
-    tests
-        The test statistics (``standard`` and the scaled one) with their traces, shift and scaling.
-    baseline_tests
-        The same for the baseline (independence) model.
-    sample
+    estimates : DataFrame
+        One row per parameter: ``lhs``, ``op``, ``rhs``, ``group``, ``label``, ``free``, ``est``,
+        ``se``, ``z``, ``pvalue``, ``ci.lower``, ``ci.upper``, ``std.lv``, ``std.lv.se``,
+        ``std.all``, ``std.all.se`` (lavaan's ``parameterEstimates(standardized = TRUE)`` plus the
+        delta-method standard errors of ``standardizedSolution()``). Thresholds are ``|`` rows, scale
+        factors ``~*~`` rows.
+    tests, baseline_tests : dict of str to TestStat
+        ``"standard"`` and the scaled test (``"scaled.shifted"`` for WLSMV) with their traces,
+        scaling factor and shift, for the model and for the baseline model.
+    sample : list of OrdinalGroupStats
         Per group: thresholds, polychoric correlations and Gamma.
-    implied
-        Per group: ``{"thresholds": Series, "cor": DataFrame}``.
-    residuals
-        Per group: sample minus implied correlations (DataFrame) and thresholds (Series).
-    vcov
-        Covariance matrix of the free parameters (DataFrame, labelled ``lhs op rhs [group]``).
-    r2
-        Per group: R-squared of the latent responses (``1 - theta_ii / var(y*_i)``).
-    notes
-        Plain-language remarks: deleted cases, empty cells, why a robust index is NA, Heywood cases.
+    notes : list of str
+        Plain-language remarks: deleted cases, empty cells, why a robust index is NA.
+    warnings : list of str
+        Problems with the solution (non-convergence, Heywood cases).
     """
 
+    model: str
     estimator: str
     spec: EstimatorSpec
     parameterization: str
-    model: str
     ov_names: list[str]
     lv_names: list[str]
+    group: str | None
     group_labels: list[str]
     nobs: list[int]
-    ntotal: int
-    npar: int
     converged: bool
     iterations: int
     estimates: pd.DataFrame
-    fit: dict[str, float]
     tests: dict[str, TestStat]
     baseline_tests: dict[str, TestStat]
     sample: list[OrdinalGroupStats]
-    implied: list[dict]
-    residuals: list[dict]
-    vcov: pd.DataFrame
-    r2: list[pd.Series]
-    partable: OrdinalParTable
     x: np.ndarray
+    vcov: pd.DataFrame
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    missing: str = "listwise"
+    information: str = "expected"
+    _fit: dict[str, float] = field(default_factory=dict, repr=False)
+    _pt: OrdinalParTable | None = field(default=None, repr=False)
     _model: OrdinalModel | None = field(default=None, repr=False)
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    # ------------------------------------------------------------------ basics
+    @property
+    def se(self) -> str:
+        return self.spec.se
+
+    @property
+    def test(self) -> str:
+        return self.spec.test
+
+    @property
+    def ntotal(self) -> int:
+        return int(sum(self.nobs))
+
+    @property
+    def npar(self) -> int:
+        return self._pt.npar if self._pt is not None else 0
 
     @property
     def ngroups(self) -> int:
         return len(self.nobs)
 
-    def loadings(self, standardized: bool = True) -> pd.DataFrame:
-        """Loadings (``=~`` rows), standardized (``std.all``) by default."""
-        e = self.estimates
-        rows = e[e["op"] == "=~"]
-        col = "std.all" if standardized else "est"
-        return rows[["lhs", "rhs", "group", col, "se", "pvalue"]].reset_index(drop=True)
+    @property
+    def fit(self) -> dict[str, float]:
+        """All fit measures (lavaan names); see :meth:`fit_measures`."""
+        return dict(self._fit)
 
-    def thresholds(self) -> pd.DataFrame:
-        """Thresholds (``|`` rows) with standard errors."""
+    def _groups(self, group) -> list[int]:
+        if group is None:
+            return list(range(self.ngroups))
+        if (
+            isinstance(group, int | np.integer)
+            and not isinstance(group, bool)
+            and (str(group) not in self.group_labels)
+        ):
+            return [int(group)]
+        if str(group) not in self.group_labels:
+            raise UserError(
+                f"there is no group {group!r}",
+                hint="Use one of: " + ", ".join(self.group_labels or ["(a single group)"]),
+            )
+        return [self.group_labels.index(str(group))]
+
+    def _per_group(self, group, fn):
+        if group is None and self.ngroups == 1:
+            return fn(0)
+        if group is not None:
+            return fn(self._groups(group)[0])
+        return {self.group_labels[g]: fn(g) for g in range(self.ngroups)}
+
+    def _details(self) -> list[dict]:
+        if "details" not in self._cache:
+            self._cache["details"] = self._model.details(self.x)  # type: ignore[union-attr]
+        return self._cache["details"]
+
+    # ------------------------------------------------------------------ estimates
+    @property
+    def partable(self) -> pd.DataFrame:
+        """The parameter table (lavaan ``parTable()`` columns) with ``est`` and ``se``."""
+        f = self._pt.frame.copy()  # type: ignore[union-attr]
+        f["est"] = self.estimates["est"].to_numpy()
+        f["se"] = self.estimates["se"].to_numpy()
+        return f
+
+    def parameter_estimates(self, level: float = 0.95) -> pd.DataFrame:
+        """lavaan ``parameterEstimates()``: est, se, z, pvalue and the ``level`` confidence interval."""
         e = self.estimates
-        return e[e["op"] == "|"][["lhs", "rhs", "group", "est", "se"]].reset_index(drop=True)
+        out = e[["lhs", "op", "rhs", "group", "label", "est", "se", "z", "pvalue"]].copy()
+        q = sstats.norm.ppf(1 - (1 - level) / 2)
+        out["ci.lower"] = e["est"] - q * e["se"]
+        out["ci.upper"] = e["est"] + q * e["se"]
+        if self.ngroups == 1:
+            out = out.drop(columns="group")
+        return out.reset_index(drop=True)
+
+    def standardized(self, type: str = "std.all", level: float = 0.95) -> pd.DataFrame:
+        """lavaan ``standardizedSolution()``: est.std with delta-method se (robust vcov), z, p, CI.
+        ``type`` is ``"std.all"`` or ``"std.lv"``."""
+        if type not in ("std.all", "std.lv"):
+            raise UserError(f"type={type!r} is not known", hint="Use 'std.all' or 'std.lv'.")
+        e = self.estimates
+        out = e[["lhs", "op", "rhs", "group", "label"]].copy()
+        est = e[type].to_numpy(dtype=float)
+        se = e[f"{type}.se"].to_numpy(dtype=float)
+        out["est.std"] = est
+        out["se"] = se
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = np.where(se > 0, est / se, np.nan)
+        out["z"] = z
+        out["pvalue"] = 2 * sstats.norm.sf(np.abs(z))
+        q = sstats.norm.ppf(1 - (1 - level) / 2)
+        out["ci.lower"] = est - q * se
+        out["ci.upper"] = est + q * se
+        if self.ngroups == 1:
+            out = out.drop(columns="group")
+        return out.reset_index(drop=True)
+
+    standardized_solution = standardized
+
+    def thresholds(self, standardized: bool = False) -> pd.DataFrame:
+        """Thresholds (``|`` rows): item, threshold, group, estimate (or std.all), se."""
+        e = self.estimates[self.estimates["op"] == "|"]
+        col = "std.all" if standardized else "est"
+        out = e[["lhs", "rhs", "group", col, "se" if not standardized else "std.all.se"]]
+        out = out.rename(columns={"lhs": "item", "rhs": "threshold", col: "est"})
+        if standardized:
+            out = out.rename(columns={"std.all.se": "se"})
+        return out.reset_index(drop=True)
+
+    def r_squared(self, group=None):
+        """R-squared of the latent responses y*: ``1 - theta_ii / var(y*_i)``."""
+
+        def one(g: int) -> pd.Series:
+            d = self._details()[g]
+            return pd.Series(1 - d["theta_diag"] * d["sc"] ** 2, index=self.ov_names, name="r2")
+
+        return self._per_group(group, one)
+
+    # ------------------------------------------------------------------ matrices
+    def _mats(self, g: int):
+        return self._details()[g]["mats"]
+
+    @property
+    def indicators(self) -> dict[str, list[str]]:
+        """First-order factor -> its observed items."""
+        f = self._pt.frame  # type: ignore[union-attr]
+        ov = set(self.ov_names)
+        out: dict[str, list[str]] = {}
+        rows = f[(f["op"] == "=~") & (f["group"] == 1) & f["rhs"].isin(ov)]
+        for lhs, rhs in zip(rows["lhs"], rows["rhs"], strict=True):
+            out.setdefault(lhs, []).append(rhs)
+        return {k: out[k] for k in self.lv_names if k in out}
+
+    def item_factor_map(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {i: [] for i in self.ov_names}
+        for fac, items in self.indicators.items():
+            for i in items:
+                out[i].append(fac)
+        return out
+
+    def loadings(self, standardized: bool = True, group=None):
+        """Items x first-order factors: lavaan std.all loadings (or raw lambda), 0 elsewhere."""
+        first = list(self.indicators)
+        cols = [self.lv_names.index(f) for f in first]
+
+        def one(g: int) -> pd.DataFrame:
+            d = self._details()[g]
+            lam = d["mats"].lam.copy()
+            if standardized:
+                sd_lv = np.sqrt(np.clip(np.diag(d["lvcov"]), 0, None))
+                lam = lam * sd_lv[None, :] * d["sc"][:, None]
+            return pd.DataFrame(lam[:, cols], index=self.ov_names, columns=first)
+
+        return self._per_group(group, one)
+
+    def factor_covariances(self, group=None):
+        """Model-implied covariance matrix of the factors (lavaan ``cov.lv``)."""
+        return self._per_group(
+            group,
+            lambda g: pd.DataFrame(
+                self._details()[g]["lvcov"], index=self.lv_names, columns=self.lv_names
+            ),
+        )
+
+    def factor_correlations(self, group=None):
+        """Model-implied correlation matrix of the factors (lavaan ``cor.lv``)."""
+
+        def one(g: int) -> pd.DataFrame:
+            c = self._details()[g]["lvcov"]
+            sd = np.sqrt(np.clip(np.diag(c), 1e-300, None))
+            return pd.DataFrame(c / np.outer(sd, sd), index=self.lv_names, columns=self.lv_names)
+
+        return self._per_group(group, one)
+
+    def residual_variances(self, standardized: bool = False, group=None):
+        """Residual variance of every y*: theta_ii (derived under delta), or theta_ii / var(y*)."""
+
+        def one(g: int) -> pd.Series:
+            d = self._details()[g]
+            th = d["theta_diag"] * (d["sc"] ** 2 if standardized else 1.0)
+            return pd.Series(th, index=self.ov_names, name="residual variance")
+
+        return self._per_group(group, one)
+
+    def residual_covariances(self, standardized: bool = False, group=None):
+        """Theta of the latent responses (diagonal as :meth:`residual_variances`); standardized
+        divides off-diagonal entries by sqrt(theta_ii theta_jj) (lavaan std.all)."""
+
+        def one(g: int) -> pd.DataFrame:
+            d = self._details()[g]
+            th = d["mats"].theta.copy()
+            np.fill_diagonal(th, d["theta_diag"])
+            if standardized:
+                sd = np.sqrt(np.abs(d["theta_diag"]))
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    th = th / np.outer(sd, sd)
+                np.fill_diagonal(th, d["theta_diag"] * d["sc"] ** 2)
+            return pd.DataFrame(th, index=self.ov_names, columns=self.ov_names)
+
+        return self._per_group(group, one)
+
+    def _implied_group(self, g: int) -> tuple[np.ndarray, np.ndarray]:
+        key = f"implied{g}"
+        if key not in self._cache:
+            st = self.sample[g]
+            sig = self._model.moments(self.x)[g]  # type: ignore[union-attr]
+            c = np.eye(st.p)
+            c[st.pair_i, st.pair_j] = sig[st.nth :]
+            c[st.pair_j, st.pair_i] = sig[st.nth :]
+            self._cache[key] = (sig[: st.nth], c)
+        return self._cache[key]
+
+    def implied_cov(self, group=None):
+        """Model-implied correlation matrix of the latent responses (lavaan ``fitted()$cov``)."""
+        return self._per_group(
+            group,
+            lambda g: pd.DataFrame(
+                self._implied_group(g)[1], index=self.ov_names, columns=self.ov_names
+            ),
+        )
+
+    def implied_thresholds(self, group=None):
+        """Model-implied standardized thresholds (lavaan ``fitted()$th``)."""
+        return self._per_group(
+            group,
+            lambda g: pd.Series(self._implied_group(g)[0], index=self.sample[g].threshold_names),
+        )
+
+    def implied_mean(self, group=None):
+        """Latent-response means are not part of the ordinal moment structure: None."""
+        return self._per_group(group, lambda g: None)
+
+    def sample_cov(self, group=None):
+        """Polychoric correlation matrix (lavaan ``lavInspect(fit, "sampstat")$cov``)."""
+        return self._per_group(
+            group,
+            lambda g: pd.DataFrame(self.sample[g].cor, index=self.ov_names, columns=self.ov_names),
+        )
+
+    def sample_thresholds(self, group=None):
+        """Sample thresholds (step one)."""
+        return self._per_group(
+            group,
+            lambda g: pd.Series(
+                self.sample[g].wls_obs[: self.sample[g].nth], index=self.sample[g].threshold_names
+            ),
+        )
+
+    def residuals(self, type: str = "cor", group=None):
+        """Polychoric minus implied correlations (every ``type`` is the same for ordered items:
+        both matrices have unit diagonals)."""
+        if type not in {"cor", "cor.bollen", "raw", "cor.bentler"}:
+            raise UserError(
+                f"type={type!r} is not known",
+                hint="Use 'cor', 'cor.bollen', 'raw' or 'cor.bentler'.",
+            )
+        return self._per_group(
+            group,
+            lambda g: pd.DataFrame(
+                self.sample[g].cor - self._implied_group(g)[1],
+                index=self.ov_names,
+                columns=self.ov_names,
+            ),
+        )
+
+    def residual_thresholds(self, group=None):
+        """Sample minus implied thresholds (lavaan ``resid()$th``)."""
+        return self._per_group(
+            group,
+            lambda g: pd.Series(
+                self.sample[g].wls_obs[: self.sample[g].nth] - self._implied_group(g)[0],
+                index=self.sample[g].threshold_names,
+            ),
+        )
+
+    def residual_means(self, type: str = "cor", group=None):
+        """No mean structure for ordered items: None (see :meth:`residual_thresholds`)."""
+        return self._per_group(group, lambda g: None)
+
+    # ------------------------------------------------------------------ tests and fit
+    def chisq_test(self) -> TestStat:
+        return self.tests["standard"]
+
+    def scaled_test(self) -> TestStat | None:
+        return self.tests.get(self.spec.test) if self.spec.test != "standard" else None
+
+    def fit_measures(self, names: list[str] | str | None = None) -> dict[str, float]:
+        """Fit measures under lavaan's ``fitMeasures()`` names (chisq, df, pvalue, chisq.scaled,
+        chisq.scaling.factor, chisq.shift.parameter, cfi.scaled, tli.scaled, rmsea.scaled, cfi.robust,
+        rmsea.robust, srmr, wrmr, ...). NaN where lavaan gives NA; :attr:`notes` says why."""
+        if names is None:
+            return dict(self._fit)
+        if isinstance(names, str):
+            names = [names]
+        return {k: self._fit.get(k, float("nan")) for k in names}
+
+    def modification_indices(self, minimum: float = 0.0) -> pd.DataFrame:
+        raise ModelError(
+            "modification indices are not available for ordinal (WLSMV) models yet",
+            hint="Inspect the correlation residuals (result.residuals()) for local misfit instead.",
+        )
 
     def composite_reliability(self, ord_scale: bool = True) -> pd.DataFrame:
         """Composite reliability per factor (and group); see :func:`ordinal_composite_reliability`."""
         return ordinal_composite_reliability(self, ord_scale=ord_scale)
 
+    # ------------------------------------------------------------------ output
     def summary(self) -> str:
-        """A short text summary (lavaan-like)."""
-        fm = self.fit
+        """A text summary in the spirit of lavaan's ``summary()``."""
+
+        def fmt(v, d=3):
+            return "NA" if v is None or not np.isfinite(v) else f"{v:.{d}f}"
+
+        fm = self._fit
         lines = [
-            f"Ordinal CFA, estimator {self.estimator} ({self.parameterization} parameterization)",
-            f"  cases: {self.ntotal}   free parameters: {self.npar}   converged: {self.converged}",
-            f"  chi-square {fm.get('chisq', np.nan):.3f} on {fm.get('df', np.nan):.0f} df",
+            f"moscale ordinal CFA  -  estimator {self.estimator} ({self.parameterization} "
+            f"parameterization), {'converged' if self.converged else 'NOT converged'} after "
+            f"{self.iterations} iterations",
+            "  groups: "
+            + ", ".join(f"{g} (N = {n})" for g, n in zip(self.group_labels, self.nobs, strict=True))
+            if self.ngroups > 1
+            else f"  N = {self.ntotal}",
+            f"  free parameters: {self.npar}; standard errors: {self.se}; test: {self.test}",
+            "",
+            f"  chi-square = {fmt(fm.get('chisq'))}, df = {fmt(fm.get('df'), 0)}, "
+            f"p = {fmt(fm.get('pvalue'))}",
         ]
         if "chisq.scaled" in fm:
             lines.append(
-                f"  scaled chi-square {fm['chisq.scaled']:.3f} (p = {fm['pvalue.scaled']:.4f})  "
-                f"CFI {fm.get('cfi.scaled', np.nan):.3f}  TLI {fm.get('tli.scaled', np.nan):.3f}  "
-                f"RMSEA {fm.get('rmsea.scaled', np.nan):.3f}  SRMR {fm.get('srmr', np.nan):.3f}"
+                f"  scaled chi-square = {fmt(fm['chisq.scaled'])}, df = {fmt(fm['df.scaled'], 2)}, "
+                f"p = {fmt(fm['pvalue.scaled'])}, scaling factor = "
+                f"{fmt(fm['chisq.scaling.factor'])}"
+                + (
+                    f", shift = {fmt(fm['chisq.shift.parameter'])}"
+                    if "chisq.shift.parameter" in fm
+                    else ""
+                )
             )
-        lines.extend(f"  note: {n}" for n in self.notes)
+            lines.append(
+                f"  scaled: CFI = {fmt(fm.get('cfi.scaled'))}   TLI = {fmt(fm.get('tli.scaled'))}   "
+                f"RMSEA = {fmt(fm.get('rmsea.scaled'))}"
+            )
+        if "cfi.robust" in fm:
+            lines.append(
+                f"  robust: CFI = {fmt(fm['cfi.robust'])}   TLI = {fmt(fm['tli.robust'])}   "
+                f"RMSEA = {fmt(fm.get('rmsea.robust'))}"
+            )
+        lines.append(f"  SRMR = {fmt(fm.get('srmr'))}   WRMR = {fmt(fm.get('wrmr'))}")
+        lines.append("")
+        e = self.estimates
+        lines.append(f"{'parameter':<28}{'est':>9}{'se':>9}{'z':>9}{'p':>8}{'std.all':>9}")
+        cols = ["lhs", "op", "rhs", "group", "est", "se", "z", "pvalue", "std.all"]
+        for lhs, op, rhs, grp, est, se, z, pv, sa in zip(*(e[c] for c in cols), strict=True):
+            name = f"{lhs} {op} {rhs}".strip()
+            if self.ngroups > 1:
+                name = f"[{self.group_labels[int(grp) - 1]}] " + name
+            lines.append(
+                f"{name[:28]:<28}{fmt(est):>9}{fmt(se):>9}{fmt(z, 2):>9}{fmt(pv):>8}{fmt(sa):>9}"
+            )
+        for title, items in (("Notes", self.notes), ("Warnings", self.warnings)):
+            if items:
+                lines += ["", title] + [f"  - {n}" for n in items]
         return "\n".join(lines)
 
+    def __str__(self) -> str:  # pragma: no cover - convenience
+        return self.summary()
+
     def to_dict(self) -> dict:
-        """JSON-ready dictionary of the results."""
+        """JSON-ready dictionary of the results (NaN as None)."""
 
         def clean(v):
             if isinstance(v, float | np.floating):
                 return None if not np.isfinite(v) else float(v)
+            if isinstance(v, np.integer):
+                return int(v)
             return v
 
-        est = self.estimates.replace({np.nan: None}).to_dict(orient="records")
+        est = [
+            {k: clean(v) for k, v in row.items()}
+            for row in self.estimates.to_dict(orient="records")
+        ]
+        rel = [
+            {k: clean(v) for k, v in row.items()}
+            for row in ordinal_composite_reliability(self).to_dict(orient="records")
+        ]
         return {
             "estimator": self.estimator,
-            "se": self.spec.se,
-            "test": self.spec.test,
+            "se": self.se,
+            "test": self.test,
             "parameterization": self.parameterization,
             "model": self.model,
             "ov_names": list(self.ov_names),
             "lv_names": list(self.lv_names),
+            "group": self.group,
             "groups": list(self.group_labels),
             "nobs": list(self.nobs),
             "ntotal": self.ntotal,
             "npar": self.npar,
             "converged": self.converged,
             "iterations": self.iterations,
-            "fit": {k: clean(v) for k, v in self.fit.items()},
+            "fit": {k: clean(v) for k, v in self._fit.items()},
             "tests": {
                 k: {kk: clean(vv) for kk, vv in t.to_dict().items()} for k, t in self.tests.items()
             },
             "estimates": est,
-            "reliability": ordinal_composite_reliability(self)
-            .replace({np.nan: None})
-            .to_dict(orient="records"),
+            "reliability": rel,
             "notes": list(self.notes),
             "warnings": list(self.warnings),
         }
@@ -1501,11 +1840,7 @@ def _cfa_ordinal(
             alt.iterations += res.iterations
             res = alt
     res.x = _reflect(opt, res.x)
-    if not res.converged:
-        notes.append(
-            f"The estimation did not converge ({res.message}); the results are not reliable."
-        )
-    return _finish(parsed, model, opt, mdl, est, res, stats, labels, spec, notes, ci_level)
+    return _finish(model, opt, mdl, est, res, stats, labels, group, spec, notes, ci_level)
 
 
 def _reflect(opt: OrdinalParTable, x: np.ndarray) -> np.ndarray:
@@ -1551,7 +1886,7 @@ def _param_names(opt: OrdinalParTable) -> list[str]:
 
 
 def _finish(
-    parsed, model_text, opt, mdl, est, res, stats, labels, spec, notes, ci_level
+    model_text, opt, mdl, est, res, stats, labels, group, spec, notes, ci_level
 ) -> OrdinalCFAResult:
     x = res.x
     ngroups = len(stats)
@@ -1612,49 +1947,50 @@ def _finish(
         est, stats, mdl, x, standard, scaled, base_tests, spec, notes, e_inv, jac, opt, fx=res.fx
     )
     # --- estimates table
-    estimates, implied, residuals, r2 = _estimates_table(opt, mdl, x, vcov, stats, labels, ci_level)
+    estimates = _estimates_table(opt, mdl, x, vcov, ci_level)
     vdf = pd.DataFrame(vcov, index=names, columns=names)
     # --- warnings about the solution
+    if not res.converged:
+        warnings.append(
+            f"The estimation did not converge ({res.message}); the estimates are not reliable."
+        )
     for g, dd in enumerate(mdl.details(x)):
+        where = f" in group {labels[g]}" if labels else ""
         neg = [opt.ov_names[i] for i in range(mdl.p) if dd["theta_diag"][i] < 0]
         if neg:
-            where = f" in group {labels[g]}" if labels else ""
             warnings.append(
-                f"Negative residual variance (Heywood case){where} for {', '.join(neg)}: a standardized "
-                "loading above 1. Check these items (too few categories, near-duplicate items)."
+                f"Negative residual variance (Heywood case){where} for {', '.join(neg)}: a "
+                "standardized loading above 1. Check these items (too few categories, "
+                "near-duplicate items)."
             )
         w = np.linalg.eigvalsh(dd["lvcov"])
         if w.size and w.min() < 0:
             warnings.append(
-                "The latent covariance matrix is not positive definite (a factor correlation above 1 "
-                "in absolute value?); the factors may not be distinct."
+                f"The latent covariance matrix{where} is not positive definite (a factor correlation "
+                "beyond +-1?); the factors may not be distinct."
             )
     return OrdinalCFAResult(
+        model=model_text,
         estimator=spec.name,
         spec=spec,
         parameterization=opt.parameterization,
-        model=model_text,
         ov_names=list(opt.ov_names),
         lv_names=list(opt.lv_names),
+        group=group,
         group_labels=list(labels),
         nobs=[int(n) for n in nobs],
-        ntotal=ntotal,
-        npar=opt.npar,
         converged=res.converged,
         iterations=res.iterations,
         estimates=estimates,
-        fit=fitm,
         tests=tests,
         baseline_tests=base_tests,
         sample=stats,
-        implied=implied,
-        residuals=residuals,
-        vcov=vdf,
-        r2=r2,
-        partable=opt,
         x=x,
+        vcov=vdf,
         notes=notes,
         warnings=warnings,
+        _fit=fitm,
+        _pt=opt,
         _model=mdl,
     )
 
@@ -1971,13 +2307,14 @@ def _fit_measures(
     return fm
 
 
-def _estimates_table(opt, mdl: OrdinalModel, x, vcov, stats, labels, ci_level):
+def _estimates_table(opt, mdl: OrdinalModel, x, vcov, ci_level) -> pd.DataFrame:
+    """lavaan's parameterEstimates(standardized = TRUE) plus delta-method SEs of std.lv/std.all."""
     f = opt.frame
     det = mdl.details(x)
     rm = _RowMap(opt)
     vals, std_lv, std_all = rm.standardize(x, det)
-    se_free = np.sqrt(np.clip(np.diag(vcov), 0, None)) if vcov.size else np.zeros(0)
-    se_free = np.where(np.isfinite(np.diag(vcov)), se_free, np.nan) if vcov.size else se_free
+    dv = np.diag(vcov) if vcov.size else np.zeros(0)
+    se_free = np.where(np.isfinite(dv), np.sqrt(np.clip(dv, 0, None)), np.nan)
     free = f["free"].to_numpy()
     se = np.where(free > 0, se_free[np.maximum(free, 1) - 1] if se_free.size else np.nan, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -1986,22 +2323,26 @@ def _estimates_table(opt, mdl: OrdinalModel, x, vcov, stats, labels, ci_level):
     crit = float(sstats.norm.ppf(0.5 + ci_level / 2))
     lo = np.where(free > 0, vals - crit * se, vals)
     hi = np.where(free > 0, vals + crit * se, vals)
-    # delta-method SE of std.all (numerical Jacobian, robust vcov)
-    std_se = np.full(len(f), np.nan)
+    # delta-method SEs of the standardized values (central differences, the estimator's vcov)
+    se_lv = np.full(len(f), np.nan)
+    se_all = np.full(len(f), np.nan)
     if vcov.size and np.all(np.isfinite(vcov)):
         k = x.size
-        jac = np.empty((len(f), k))
+        j_lv = np.empty((len(f), k))
+        j_all = np.empty((len(f), k))
         for j in range(k):
             h = 1e-6 * max(1.0, abs(x[j]))
             e = np.zeros(k)
             e[j] = h
-            sp = rm.standardize(x + e, mdl.details(x + e))[2]
-            sm = rm.standardize(x - e, mdl.details(x - e))[2]
-            jac[:, j] = (sp - sm) / (2 * h)
-        var = np.einsum("ij,jk,ik->i", jac, vcov, jac)
-        std_se = np.sqrt(np.clip(var, 0, None))
-        std_se[np.abs(jac).sum(axis=1) == 0] = 0.0
-    out = pd.DataFrame(
+            _, plv, pall = rm.standardize(x + e, mdl.details(x + e))
+            _, mlv, mall = rm.standardize(x - e, mdl.details(x - e))
+            j_lv[:, j] = (plv - mlv) / (2 * h)
+            j_all[:, j] = (pall - mall) / (2 * h)
+        for jac, out in ((j_lv, se_lv), (j_all, se_all)):
+            var = np.einsum("ij,jk,ik->i", jac, vcov, jac)
+            out[:] = np.sqrt(np.clip(var, 0, None))
+            out[np.abs(jac).sum(axis=1) == 0] = 0.0
+    return pd.DataFrame(
         {
             "lhs": f["lhs"],
             "op": f["op"],
@@ -2016,35 +2357,11 @@ def _estimates_table(opt, mdl: OrdinalModel, x, vcov, stats, labels, ci_level):
             "ci.lower": lo,
             "ci.upper": hi,
             "std.lv": std_lv,
+            "std.lv.se": se_lv,
             "std.all": std_all,
-            "std.all.se": std_se,
+            "std.all.se": se_all,
         }
     )
-    if labels:
-        out["group.label"] = [labels[g - 1] for g in f["group"]]
-    implied, residuals, r2 = [], [], []
-    sig = mdl.moments(x)
-    for g, st in enumerate(stats):
-        thn = st.threshold_names
-        c = np.eye(st.p)
-        c[st.pair_i, st.pair_j] = sig[g][st.nth :]
-        c[st.pair_j, st.pair_i] = sig[g][st.nth :]
-        implied.append(
-            {
-                "thresholds": pd.Series(sig[g][: st.nth], index=thn),
-                "cor": pd.DataFrame(c, index=st.names, columns=st.names),
-            }
-        )
-        residuals.append(
-            {
-                "thresholds": pd.Series(st.wls_obs[: st.nth] - sig[g][: st.nth], index=thn),
-                "cor": pd.DataFrame(st.cor - c, index=st.names, columns=st.names),
-            }
-        )
-        d = det[g]
-        var_star = 1.0 / d["sc"] ** 2
-        r2.append(pd.Series(1 - d["theta_diag"] / var_star, index=st.names))
-    return out, implied, residuals, r2
 
 
 class _RowMap:

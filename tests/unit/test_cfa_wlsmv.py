@@ -165,16 +165,24 @@ def test_standardized_solution_standard_errors(name):
 def test_r2_and_implied_moments(name):
     res = fitted(name)
     for g in range(res.ngroups):
+        label = res.group_labels[g] if res.ngroups > 1 else None
         r2 = per_group(REF[name]["r2"])[g]
+        ours = res.r_squared(label)
         for item, val in r2.items():
-            assert res.r2[g][item] == pytest.approx(val, abs=1e-5)
+            assert ours[item] == pytest.approx(val, abs=1e-5)
         np.testing.assert_allclose(
-            res.implied[g]["thresholds"].to_numpy(),
+            res.implied_thresholds(label).to_numpy(),
             per_group(REF[name]["implied_th"])[g],
             atol=2e-5,
         )
         np.testing.assert_allclose(
-            res.implied[g]["cor"].to_numpy(), per_group(REF[name]["implied_cor"])[g], atol=2e-5
+            res.implied_cov(label).to_numpy(), per_group(REF[name]["implied_cor"])[g], atol=2e-5
+        )
+        np.testing.assert_allclose(
+            res.residuals(group=label).to_numpy(),
+            np.array(per_group(REF[name]["polychoric"])[g])
+            - np.array(per_group(REF[name]["implied_cor"])[g]),
+            atol=2e-5,
         )
 
 
@@ -218,6 +226,7 @@ def test_fit_measures(name):
     assert not missing
     bad = {k: (v, res.fit[k]) for k, v in ref.items() if not close(res.fit[k], v, rel=1e-4)}
     assert not bad
+    assert res.fit_measures(["chisq", "srmr"]) == {k: res.fit[k] for k in ("chisq", "srmr")}
 
 
 def test_shift_parameter_in_fit_measures():
@@ -395,3 +404,51 @@ def test_recovers_population_values():
     ]
     assert cov["est"].iloc[0] == pytest.approx(phi, abs=0.06)
     assert res.fit["pvalue.scaled"] > 0.001
+
+
+# ---------------------------------------------------------------------------------------------
+# The CFAResult-compatible accessors (used by validity and report code)
+# ---------------------------------------------------------------------------------------------
+def test_accessors_match_lavaan_matrices():
+    res = fitted("hs_wlsmv")
+    pe = ref_frame("hs_wlsmv", "est")
+    std = pe[pe.op == "=~"].set_index(["lhs", "rhs"])["std.all"]
+    lam = res.loadings()
+    for (fac, item), v in std.items():
+        assert lam.loc[item, fac] == pytest.approx(v, abs=1e-5)
+    assert lam.loc["x4", "visual"] == 0.0
+    raw = res.loadings(standardized=False)
+    assert raw.loc["x1", "visual"] == 1.0
+    phi = res.factor_correlations()
+    cov = pe[(pe.op == "~~") & (pe.lhs == "visual") & (pe.rhs == "textual")]["std.all"].iloc[0]
+    assert phi.loc["visual", "textual"] == pytest.approx(cov, abs=1e-5)
+    np.testing.assert_allclose(
+        res.sample_cov().to_numpy(), np.array(REF["hs_wlsmv"]["polychoric"][0]), atol=1e-7
+    )
+    assert res.indicators == {
+        "visual": ["x1", "x2", "x3"],
+        "textual": ["x4", "x5", "x6"],
+        "speed": ["x7", "x8", "x9"],
+    }
+    rv = res.residual_variances()
+    theta = pe[(pe.op == "~~") & (pe.lhs == pe.rhs) & pe.lhs.str.startswith("x")]
+    for item, v in zip(theta["lhs"], theta["est"], strict=True):
+        assert rv[item] == pytest.approx(v, abs=1e-5)
+    assert res.residual_means() is None
+    assert res.chisq_test().chisq == pytest.approx(REF["hs_wlsmv"]["fit"]["chisq"], rel=1e-6)
+    assert res.scaled_test().test == "scaled.shifted"
+    ss = res.standardized()
+    assert "est.std" in ss and "group" not in ss
+    th = res.thresholds()
+    assert list(th.columns) == ["item", "threshold", "group", "est", "se"]
+    with pytest.raises(ModelError, match="modification indices"):
+        res.modification_indices()
+
+
+def test_multigroup_accessors_are_keyed_by_group():
+    res = fitted("hs_mg_thr_load")
+    lam = res.loadings()
+    assert set(lam) == {"Pasteur", "Grant-White"}
+    assert res.factor_covariances("Grant-White").shape == (3, 3)
+    with pytest.raises(Exception, match="no group"):
+        res.sample_cov("Nowhere")
