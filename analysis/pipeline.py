@@ -105,7 +105,8 @@ class Context:
     results : dict
         JSON results, one key per section (filled by the sections).
     found : dict
-        Result objects later sections read (``"cfa"``, ``"invariance"``, ``"scores"``, ...).
+        Result objects later sections read (``"cfa"``, ``"invariance"``, ...). ``"scores"`` (a
+        :class:`~moscale.analysis.scoring.Scores`) is there from the start.
     """
 
     dataset: Any
@@ -262,7 +263,8 @@ def analyze(
     )
 
     step("screening")
-    screening = screen(dataset, exclude=list(opts.exclude_careless) or None)
+    rules = list(opts.exclude_careless)
+    screening = screen(dataset, exclude="any" if rules == ["any"] else (rules or None))
     kept = screening.dataset if screening.dataset is not None else dataset
 
     inst = dataset.instrument
@@ -290,6 +292,10 @@ def analyze(
         progress=step,
         command=command,
     )
+    from .scoring import score
+
+    step("scoring")
+    ctx.found["scores"] = score(kept)  # dimension, scale and higher-order scores (mean of items)
     sections: list[Section] = []
     for name in SECTION_MODULES:
         module = importlib.import_module(f"moscale.analysis.sections.{name}")
@@ -306,6 +312,7 @@ def analyze(
         warnings=ctx.warnings,
         meta=_meta(ctx),
         results=ctx.results,
+        frames={"scores": ctx.found["scores"].scores},
     )
 
 

@@ -61,6 +61,8 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
     results: dict[str, Any] = field(default_factory=dict)
+    #: per-respondent data behind the report (not in the JSON): ``"scores"``
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     # --- access -------------------------------------------------------------------------------
 

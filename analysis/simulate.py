@@ -15,6 +15,8 @@ with standardised factors whose correlations are ``within_scale_r`` inside a sca
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -47,6 +49,8 @@ class PopulationModel:
         ``{question id: {option code: shift in SD units}}`` added to every factor mean.
     group_loadings : dict
         ``{(item id, question id, option code): loading}``: the item loads differently in that group.
+    group_levels : dict
+        ``{question id: [option codes]}``: draw only these answers (e.g. three of six industries).
     missing_rate : float
         Share of item answers set missing completely at random.
     straightliners : int
@@ -66,6 +70,7 @@ class PopulationModel:
     icc: float = 0.15
     group_shifts: dict[str, dict[int, float]] = field(default_factory=dict)
     group_loadings: dict[tuple[str, str, int], float] = field(default_factory=dict)
+    group_levels: dict[str, list[int]] = field(default_factory=dict)
     missing_rate: float = 0.0
     straightliners: int = 0
     attention_fail_rate: float = 0.0
@@ -97,7 +102,7 @@ def _thresholds(points: int, skew: float) -> np.ndarray:
 
 
 def _draw_background(
-    instrument: Instrument, n: int, firm: np.ndarray, rng
+    instrument: Instrument, n: int, firm: np.ndarray, rng, levels: dict[str, list[int]]
 ) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
     # firm-level questions (industry, size, country, B2B) are constant within a firm
@@ -111,7 +116,7 @@ def _draw_background(
             out[q.id] = np.arange(1, n + 1)
             continue
         if q.type == "single":
-            codes = np.array([o.code for o in q.options])
+            codes = np.array(levels.get(q.id) or [o.code for o in q.options])
             if q.kind in firm_level:
                 out[q.id] = codes[rng.integers(0, codes.size, n_firms)][firm]
             else:
@@ -158,7 +163,7 @@ def simulate_responses(
         [np.arange(min(n, n_firms)), rng.integers(0, n_firms, max(0, n - n_firms))]
     )
     rng.shuffle(firm)
-    background = _draw_background(instrument, n, firm, rng)
+    background = _draw_background(instrument, n, firm, rng, model.group_levels)
 
     dims = instrument.dimensions()
     corr = _factor_correlation(instrument, model)
@@ -230,3 +235,56 @@ def _codebook_order(frame: pd.DataFrame, instrument: Instrument) -> pd.DataFrame
     if own_id is not None:
         frame = frame.drop(columns="respondent_id")
     return frame[[c for c in column_names(instrument) if c in frame.columns]]
+
+
+def load_population(path: str | Path | None = None, **overrides: Any) -> PopulationModel:
+    """A :class:`PopulationModel` from a YAML file of its fields (and keyword overrides).
+
+    ``group_loadings`` is written as a list of ``{item, group, code, loading}`` mappings in YAML,
+    because mapping keys cannot be tuples there::
+
+        n_firms: 120
+        missing_rate: 0.03
+        item_loadings: {mktor_cp3: 0.25}
+        group_shifts: {industry: {2: 0.3}}
+        group_loadings:
+          - {item: ccrm_a1, group: industry, code: 3, loading: 0.30}
+    """
+    import yaml
+
+    fields = dict(PopulationModel.__dataclass_fields__)
+    data: dict[str, Any] = {}
+    if path is not None:
+        path = Path(path)
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except FileNotFoundError:
+            raise UserError("file not found", location=str(path), hint="check the path") from None
+        except yaml.YAMLError as exc:
+            raise UserError(f"not valid YAML: {exc}", location=str(path)) from None
+        if not isinstance(loaded, dict):
+            raise UserError("expected a mapping of population-model fields", location=str(path))
+        unknown = sorted(set(loaded) - set(fields))
+        if unknown:
+            raise UserError(
+                f"unknown field(s): {', '.join(unknown)}",
+                location=str(path),
+                hint=f"fields are: {', '.join(fields)}",
+            )
+        data.update(loaded)
+    data.update(overrides)
+    if "group_loadings" in data and isinstance(data["group_loadings"], list):
+        try:
+            data["group_loadings"] = {
+                (str(g["item"]), str(g["group"]), int(g["code"])): float(g["loading"])
+                for g in data["group_loadings"]
+            }
+        except (KeyError, TypeError, ValueError) as exc:
+            raise UserError(
+                f"group_loadings entries need item, group, code and loading ({exc})",
+                location=str(path),
+            ) from None
+    try:
+        return PopulationModel(**data)
+    except TypeError as exc:  # pragma: no cover - unknown fields were caught above
+        raise UserError(str(exc), location=str(path)) from None

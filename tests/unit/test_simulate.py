@@ -97,3 +97,35 @@ def test_columns_follow_the_codebook(inst):
     assert list(df.columns) == [c for c in names if c in df.columns]
     missing = set(names) - set(df.columns)
     assert not missing, missing
+
+
+def test_population_file_plants_what_it_says(inst, tmp_path):
+    from moscale.analysis.simulate import load_population
+
+    f = tmp_path / "pop.yaml"
+    f.write_text(
+        "n_firms: 30\n"
+        "group_levels: {industry: [2]}\n"
+        "item_loadings: {tiny_a3: 0.2}\n"
+        "group_loadings:\n"
+        "  - {item: tiny_a1, group: industry, code: 2, loading: 0.3}\n"
+    )
+    model = load_population(f, missing_rate=0.1)
+    assert model.n_firms == 30 and model.missing_rate == 0.1
+    assert model.group_loadings == {("tiny_a1", "industry", 2): 0.3}
+    df = simulate_responses(inst, 200, seed=3, model=model)
+    assert set(df["industry"]) == {2}
+    assert df["firm"].nunique() == 30
+
+
+def test_population_file_errors_are_located(tmp_path):
+    from moscale.analysis.simulate import load_population
+
+    f = tmp_path / "pop.yaml"
+    f.write_text("n_firm: 30\n")
+    with pytest.raises(UserError, match="unknown field") as exc:
+        load_population(f)
+    assert "pop.yaml" in str(exc.value) and "n_firms" in str(exc.value)
+    f.write_text("group_loadings: [{item: a}]\n")
+    with pytest.raises(UserError, match="group_loadings entries need"):
+        load_population(f)
