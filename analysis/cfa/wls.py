@@ -2417,10 +2417,23 @@ class _RowMap:
             m = op == "=~"
             std_lv[m] = vals[m] * sd_l[m] / np.where(self.rhs_lv[m], sd_r[m], 1.0)
             std_all[m] = vals[m] * sd_l[m] / sd_r[m]
-            m = (op == "~~") & self.lhs_lv
+            # variances by the total variances; covariances by the square roots of the two
+            # variance *parameters* (lavaan's cov.std = TRUE: residual covariances become
+            # residual correlations)
+            var = op == "~~"
+            same = self.lhs_i == self.rhs_i
+            m = var & self.lhs_lv & same
             std_lv[m] = std_all[m] = vals[m] / (sd_l[m] * sd_r[m])
-            m = (op == "~~") & ~self.lhs_lv
+            m = var & ~self.lhs_lv & same
             std_all[m] = vals[m] / (sd_l[m] * sd_r[m])
+            rv_lv = np.stack([np.sqrt(np.abs(np.diag(d["mats"].psi))) for d in det])
+            rv_ov = np.stack([np.sqrt(np.abs(d["theta_diag"])) for d in det])
+            rv_l = np.where(self.lhs_lv, pick(rv_lv, self.lhs_i), pick(rv_ov, self.lhs_i))
+            rv_r = np.where(self.rhs_lv, pick(rv_lv, self.rhs_i), pick(rv_ov, self.rhs_i))
+            m = var & self.lhs_lv & ~same
+            std_lv[m] = std_all[m] = vals[m] / (rv_l[m] * rv_r[m])
+            m = var & ~self.lhs_lv & ~same
+            std_all[m] = vals[m] / (rv_l[m] * rv_r[m])
             m = op == "|"
             std_all[m] = vals[m] / sd_l[m]
             m = (op == "~1") & self.lhs_lv

@@ -147,6 +147,23 @@ ref$ac_theta_stdlv <- c(list(model = m_ac), ord_block(fit))
 fit <- cfa(m_hs_th, data = hso[, hs9], ordered = TRUE, estimator = "WLSMV")
 ref$hs_threshold_syntax <- c(list(model = m_hs_th), ord_block(fit))
 
+# A cross-loading and a residual covariance
+m_hs_extra <- "visual =~ x1 + x2 + x3 + x9\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9\nx2 ~~ x3"
+fit <- cfa(m_hs_extra, data = hso[, hs9], ordered = TRUE, estimator = "WLSMV")
+ref$hs_extra <- c(list(model = m_hs_extra), ord_block(fit))
+
+# A second-order factor over three first-order factors (15 bfi items)
+m_higher <- paste(
+  "A =~ A1 + A2 + A3 + A4 + A5",
+  "C =~ C1 + C2 + C3 + C4 + C5",
+  "E =~ E1 + E2 + E3 + E4 + E5",
+  "g =~ A + C + E",
+  sep = "\n"
+)
+items15 <- paste0(rep(c("A", "C", "E"), each = 5), 1:5)
+fit <- cfa(m_higher, data = bfi[, items15], ordered = TRUE, estimator = "WLSMV")
+ref$bfi_higher <- c(list(model = m_higher), ord_block(fit, comprel = FALSE))
+
 # Multiple groups (for measurement invariance): configural, then thresholds + loadings equal.
 fit <- cfa(m_hs, data = hso, ordered = TRUE, estimator = "WLSMV", group = "school")
 ref$hs_mg_configural <- c(list(model = m_hs, group = "school"), ord_block(fit))

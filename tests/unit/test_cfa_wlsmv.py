@@ -47,6 +47,8 @@ CASES = {
     "hs_theta": (HSO, {"parameterization": "theta"}),
     "ac_theta_stdlv": (BFI, {"parameterization": "theta", "std_lv": True}),
     "hs_threshold_syntax": (HSO, {}),
+    "hs_extra": (HSO, {}),
+    "bfi_higher": (BFI, {}),
     "hs_mg_configural": (HSO, {"group": "school"}),
     "hs_mg_loadings": (HSO, {"group": "school", "group_equal": ("loadings",)}),
     "hs_mg_thr_load": (HSO, {"group": "school", "group_equal": ("thresholds", "loadings")}),
@@ -152,7 +154,9 @@ def test_estimates_and_standard_errors(name):
     )
 
 
-@pytest.mark.parametrize("name", ["ac_wlsmv", "hs_wlsmv", "hs_theta", "hs_mg_thr_load"])
+@pytest.mark.parametrize(
+    "name", ["ac_wlsmv", "hs_wlsmv", "hs_theta", "hs_mg_thr_load", "hs_extra", "bfi_higher"]
+)
 def test_standardized_solution_standard_errors(name):
     res = fitted(name)
     ss = ref_frame(name, "std")
