@@ -670,23 +670,27 @@ class OrdinalModel:
         else:
             d = np.diag(sigma)
             sc = 1.0 / np.sqrt(np.where(d > 0, d, np.nan))
+            sc[st.numeric] = 1.0  # continuous items are not rescaled
         tv = st.th_var
+        # a continuous item's entry in the threshold block is -mu (tau = 0, scale 1)
         return dict(
             sigma=sigma,
             mu=mu,
             tau=tau,
             sc=sc,
             tau_star=sc[tv] * (tau - mu[tv]),
+            var=sigma[st.num_idx, st.num_idx],
             rho=sc[st.pair_i] * sc[st.pair_j] * sigma[st.pair_i, st.pair_j],
         )
 
     def moments(self, x: np.ndarray) -> list[np.ndarray]:
-        """sigma_g(x) = (tau*, rho*) per group, in the order of the sample statistics."""
+        """sigma_g(x) = (tau*, variances of continuous items, rho*) per group, in the order of the
+        sample statistics."""
         mats = self.mm.matrices(x)
         out = []
         for g, gm in enumerate(mats):
             pr = self._parts(x, g, gm)
-            out.append(np.concatenate([pr["tau_star"], pr["rho"]]))
+            out.append(np.concatenate([pr["tau_star"], pr["var"], pr["rho"]]))
         return out
 
     def moments_jacobian(self, x: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -710,14 +714,17 @@ class OrdinalModel:
             else:
                 dd = d_s[:, np.arange(self.p), np.arange(self.p)].T  # p x npar
                 dsc = -0.5 * (sc**3)[:, None] * dd
+                dsc[st.numeric] = 0.0
             dmu = d_m[:, tv].T if d_m is not None else 0.0
             centred = pr["tau"] - pr["mu"][tv]
             j_th = sc[tv][:, None] * (dtau - dmu) + centred[:, None] * dsc[tv]
             j_cor = (sc[pi] * sc[pj])[:, None] * d_s[:, pi, pj].T + sigma[pi, pj][:, None] * (
                 sc[pj][:, None] * dsc[pi] + sc[pi][:, None] * dsc[pj]
             )
-            sig.append(np.concatenate([pr["tau_star"], pr["rho"]]))
-            jac.append(np.vstack([j_th, j_cor]))
+            ni = st.num_idx
+            j_var = d_s[:, ni, ni].T
+            sig.append(np.concatenate([pr["tau_star"], pr["var"], pr["rho"]]))
+            jac.append(np.vstack([j_th, j_var, j_cor]))
         return sig, jac
 
     def details(self, x: np.ndarray) -> list[dict]:
@@ -730,10 +737,13 @@ class OrdinalModel:
             la = gm.lam @ a
             lvcov = a @ gm.psi @ a.T
             common = np.diag(la @ gm.psi @ la.T)
+            num = self.stats[g].numeric
             theta = np.diag(gm.theta).copy()
             if self.delta:
-                theta = 1.0 / pr["sc"] ** 2 - common
-            pr.update(lvcov=lvcov, common=common, theta_diag=theta, mats=gm)
+                theta = np.where(num, theta, 1.0 / pr["sc"] ** 2 - common)
+            # standard deviation of each latent response y* (or continuous item)
+            sd_ov = np.where(num, np.sqrt(np.clip(np.diag(pr["sigma"]), 0, None)), 1.0 / pr["sc"])
+            pr.update(lvcov=lvcov, common=common, theta_diag=theta, mats=gm, sd_ov=sd_ov)
             out.append(pr)
         return out
 
@@ -958,6 +968,8 @@ def _start(model: OrdinalModel, stats: list[OrdinalGroupStats]) -> np.ndarray:
         load = fg[fg["op"] == "=~"]
         m = len(lv)
         lam_std = np.zeros((len(ov), m))
+        comm = np.zeros(len(ov))  # standardized communalities of the start
+        lam_s = np.zeros((len(ov), m))  # standardized (correlation-scale) start loadings
         scale_f = np.ones(m)  # unstandardized = standardized * scale_f (per factor), marker-based
         var_f = np.ones(m)
         higher = {}
@@ -972,9 +984,14 @@ def _start(model: OrdinalModel, stats: list[OrdinalGroupStats]) -> np.ndarray:
             anchor = ind.index(ovi[fixed.iloc[0]["rhs"]]) if len(fixed) else 0
             if ls[anchor] < 0:
                 ls = -ls
+            ls_std = ls.copy()
             if not model.delta:
                 ls = ls / np.sqrt(1.0 - np.minimum(ls**2, 0.9))
+            # continuous indicators: loadings on their own scale
+            ls = ls * np.where(st.numeric[ind], np.sqrt(st.variances[ind]), 1.0)
             lam_std[ind, lvi[fac]] = ls
+            lam_s[ind, lvi[fac]] = ls_std
+            comm[ind] = np.maximum(comm[ind], ls_std**2)
             fv = fg[
                 (fg["op"] == "~~") & (fg["lhs"] == fac) & (fg["rhs"] == fac) & (fg["free"] == 0)
             ]
@@ -992,14 +1009,14 @@ def _start(model: OrdinalModel, stats: list[OrdinalGroupStats]) -> np.ndarray:
         for a in first:
             for b in first:
                 if a < b:
-                    ia = np.flatnonzero(lam_std[:, a])
-                    ib = np.flatnonzero(lam_std[:, b])
-                    la, lb = lam_std[ia, a], lam_std[ib, b]
+                    ia = np.flatnonzero(lam_s[:, a])
+                    ib = np.flatnonzero(lam_s[:, b])
+                    la, lb = lam_s[ia, a], lam_s[ib, b]
                     rab = r[np.ix_(ia, ib)]
                     den = float(np.sum(np.outer(la**2, lb**2)))
                     val = float(np.sum(rab * np.outer(la, lb)) / den) if den > 0 else 0.0
                     if not model.delta:
-                        val = val / np.sqrt(np.mean(1 + la**2)) / np.sqrt(np.mean(1 + lb**2))
+                        pass
                     phi[a, b] = phi[b, a] = float(np.clip(val, -0.9, 0.9))
         # second-order factors
         beta = np.zeros((m, m))
@@ -1040,10 +1057,17 @@ def _start(model: OrdinalModel, stats: list[OrdinalGroupStats]) -> np.ndarray:
                 else:
                     val = phi[a, b] * sdf[a] * sdf[b]
             elif op == "~~":
-                val = 1.0 if lhs == rhs else 0.0
+                if lhs != rhs:
+                    val = 0.0
+                elif st.numeric[ovi[lhs]]:
+                    val = st.variances[ovi[lhs]] * max(1.0 - comm[ovi[lhs]], 0.1)
+                else:
+                    val = 1.0
             elif op == "~*~":
                 val = 1.0
-            else:  # thresholds are set below; intercepts and means start at 0
+            elif op == "~1" and lhs in ovi:
+                val = float(st.means[ovi[lhs]])
+            else:  # thresholds are set below; latent means start at 0
                 val = 0.0
             put(np.array(f.index == k), lambda _k, v=val: v)
     # thresholds on the model's scale
@@ -1052,7 +1076,7 @@ def _start(model: OrdinalModel, stats: list[OrdinalGroupStats]) -> np.ndarray:
         sigma, _ = model.mm.implied_one(mats[g])
         scale = np.ones(st.p) if model.delta else np.sqrt(np.clip(np.diag(sigma), 1e-6, None))
         _, rows, idx = model._th[g]
-        tau0 = np.concatenate(st.thresholds) * scale[st.th_var]
+        tau0 = st.wls_obs[: st.nth] * scale[st.th_var]
         x[idx] = tau0[rows]
     us = f["ustart"].to_numpy(dtype=float)
     free = f["free"].to_numpy(dtype=int)
@@ -1360,7 +1384,7 @@ class OrdinalCFAResult:
 
         def one(g: int) -> pd.Series:
             d = self._details()[g]
-            return pd.Series(1 - d["theta_diag"] * d["sc"] ** 2, index=self.ov_names, name="r2")
+            return pd.Series(1 - d["theta_diag"] / d["sd_ov"] ** 2, index=self.ov_names, name="r2")
 
         return self._per_group(group, one)
 
@@ -1396,7 +1420,7 @@ class OrdinalCFAResult:
             lam = d["mats"].lam.copy()
             if standardized:
                 sd_lv = np.sqrt(np.clip(np.diag(d["lvcov"]), 0, None))
-                lam = lam * sd_lv[None, :] * d["sc"][:, None]
+                lam = lam * sd_lv[None, :] / d["sd_ov"][:, None]
             return pd.DataFrame(lam[:, cols], index=self.ov_names, columns=first)
 
         return self._per_group(group, one)
@@ -1425,7 +1449,7 @@ class OrdinalCFAResult:
 
         def one(g: int) -> pd.Series:
             d = self._details()[g]
-            th = d["theta_diag"] * (d["sc"] ** 2 if standardized else 1.0)
+            th = d["theta_diag"] / (d["sd_ov"] ** 2 if standardized else 1.0)
             return pd.Series(th, index=self.ov_names, name="residual variance")
 
         return self._per_group(group, one)
@@ -1442,7 +1466,7 @@ class OrdinalCFAResult:
                 sd = np.sqrt(np.abs(d["theta_diag"]))
                 with np.errstate(divide="ignore", invalid="ignore"):
                     th = th / np.outer(sd, sd)
-                np.fill_diagonal(th, d["theta_diag"] * d["sc"] ** 2)
+                np.fill_diagonal(th, d["theta_diag"] / d["sd_ov"] ** 2)
             return pd.DataFrame(th, index=self.ov_names, columns=self.ov_names)
 
         return self._per_group(group, one)
@@ -1453,8 +1477,9 @@ class OrdinalCFAResult:
             st = self.sample[g]
             sig = self._model.moments(self.x)[g]  # type: ignore[union-attr]
             c = np.eye(st.p)
-            c[st.pair_i, st.pair_j] = sig[st.nth :]
-            c[st.pair_j, st.pair_i] = sig[st.nth :]
+            c[st.num_idx, st.num_idx] = sig[st.nth : st.cov_offset]
+            c[st.pair_i, st.pair_j] = sig[st.cov_offset :]
+            c[st.pair_j, st.pair_i] = sig[st.cov_offset :]
             self._cache[key] = (sig[: st.nth], c)
         return self._cache[key]
 
@@ -1482,7 +1507,7 @@ class OrdinalCFAResult:
         """Polychoric correlation matrix (lavaan ``lavInspect(fit, "sampstat")$cov``)."""
         return self._per_group(
             group,
-            lambda g: pd.DataFrame(self.sample[g].cor, index=self.ov_names, columns=self.ov_names),
+            lambda g: pd.DataFrame(self.sample[g].cov, index=self.ov_names, columns=self.ov_names),
         )
 
     def sample_thresholds(self, group=None):
@@ -1495,21 +1520,28 @@ class OrdinalCFAResult:
         )
 
     def residuals(self, type: str = "cor", group=None):
-        """Polychoric minus implied correlations (every ``type`` is the same for ordered items:
-        both matrices have unit diagonals)."""
+        """Residual matrix: ``"raw"`` S - Sigma, ``"cor"``/``"cor.bollen"`` cor(S) - cor(Sigma),
+        ``"cor.bentler"`` (S - Sigma)/(sd_S sd_S'). With only ordered items all four are the
+        polychoric minus the implied correlations."""
         if type not in {"cor", "cor.bollen", "raw", "cor.bentler"}:
             raise UserError(
                 f"type={type!r} is not known",
                 hint="Use 'cor', 'cor.bollen', 'raw' or 'cor.bentler'.",
             )
-        return self._per_group(
-            group,
-            lambda g: pd.DataFrame(
-                self.sample[g].cor - self._implied_group(g)[1],
-                index=self.ov_names,
-                columns=self.ov_names,
-            ),
-        )
+
+        def one(g: int) -> pd.DataFrame:
+            s_mat, sig = self.sample[g].cov, self._implied_group(g)[1]
+            if type == "raw":
+                r = s_mat - sig
+            elif type == "cor.bentler":
+                sd = np.sqrt(np.diag(s_mat))
+                r = (s_mat - sig) / np.outer(sd, sd)
+            else:
+                sd, sds = np.sqrt(np.diag(s_mat)), np.sqrt(np.diag(sig))
+                r = s_mat / np.outer(sd, sd) - sig / np.outer(sds, sds)
+            return pd.DataFrame(r, index=self.ov_names, columns=self.ov_names)
+
+        return self._per_group(group, one)
 
     def residual_thresholds(self, group=None):
         """Sample minus implied thresholds (lavaan ``resid()$th``)."""
@@ -1663,6 +1695,7 @@ class OrdinalCFAResult:
 def _resolve_ordered(
     ordered: bool | Sequence[str] | None, ov_model: list[str], estimator: str
 ) -> list[str]:
+    """The model's ordered indicators; the other indicators are continuous (as lavaan)."""
     if ordered is None or ordered is False:
         raise ModelError(
             f"estimator {estimator} is meant for ordered-categorical items, but no item was declared "
@@ -1675,15 +1708,13 @@ def _resolve_ordered(
     if isinstance(ordered, str):
         ordered = [ordered]
     ordset = {str(o) for o in ordered}
-    cont = [v for v in ov_model if v not in ordset]
-    if cont:
+    out = [v for v in ov_model if v in ordset]
+    if not out:
         raise ModelError(
-            "mixing ordered and continuous indicators in one WLSMV model is not supported yet "
-            f"(continuous: {', '.join(cont)})",
-            hint="Declare every indicator ordered (ordered=True), or fit the continuous items "
-            "separately with estimator='MLR'.",
+            f"none of the model's items is in ordered= ({', '.join(sorted(ordset)) or 'empty'})",
+            hint="Name the ordered items of the model, or pass ordered=True for all of them.",
         )
-    return [v for v in ov_model if v in ordset]
+    return out
 
 
 def cfa_ordinal(
@@ -1808,7 +1839,14 @@ def _cfa_ordinal(
         )
     ord_items = _resolve_ordered(ordered, ov_model, spec.name)
     notes: list[str] = []
-    stats, labels, dropped = ordinal_sample_stats(data, ord_items, group=group)
+    stats, labels, dropped = ordinal_sample_stats(data, ov_model, ordered=ord_items, group=group)
+    if len(ord_items) < len(ov_model):
+        notes.append(
+            "Continuous indicators ("
+            + ", ".join(v for v in ov_model if v not in ord_items)
+            + ") enter with their means, variances and covariances, and polyserial correlations "
+            "with the ordered items (lavaan's approach)."
+        )
     if dropped:
         notes.append(
             f"{dropped} case(s) with a missing answer on a model item were left out (listwise "
@@ -1816,7 +1854,11 @@ def _cfa_ordinal(
         )
     for st in stats:
         notes.extend(st.notes)
-    nth = {nm: int(t.size) for nm, t in zip(stats[0].names, stats[0].thresholds, strict=True)}
+    nth = {
+        nm: int(t.size)
+        for nm, t, num in zip(stats[0].names, stats[0].thresholds, stats[0].numeric, strict=True)
+        if not num
+    }
     opt = build_ordinal_partable(
         parsed,
         nth,
@@ -1827,7 +1869,7 @@ def _cfa_ordinal(
     )
     order = [stats[0].names.index(v) for v in opt.ov_names]
     if order != list(range(len(order))):
-        stats, labels2, _ = ordinal_sample_stats(data, opt.ov_names, group=group)
+        stats, labels2, _ = ordinal_sample_stats(data, opt.ov_names, ordered=ord_items, group=group)
         labels = labels2
     mdl = OrdinalModel(opt, stats)
     est = WLSEstimator(mdl, stats, spec)
@@ -1998,27 +2040,28 @@ def _finish(
 def _baseline(
     est: WLSEstimator, stats: list[OrdinalGroupStats], spec: EstimatorSpec
 ) -> tuple[dict[str, TestStat], list[float]]:
-    """Independence model: free thresholds, zero correlations, in every group (closed form)."""
+    """Independence model: free thresholds (and means and variances of continuous items), zero
+    correlations, in every group; its minimum is a linear least-squares problem (closed form)."""
     ng = len(stats)
     nobs = est.nobs
     q, jac = [], []
-    ncol = sum(s.nth for s in stats)
+    ncol = sum(s.cov_offset for s in stats)
     col0 = 0
     for g, st in enumerate(stats):
         w = est.weights[g]
-        nth = st.nth
+        k = st.cov_offset
         s = st.wls_obs
         if est.full:
-            wtt = w[:nth, :nth]
-            tau = np.linalg.solve(wtt, wtt @ s[:nth] + w[:nth, nth:] @ s[nth:])
+            wtt = w[:k, :k]
+            tau = np.linalg.solve(wtt, wtt @ s[:k] + w[:k, k:] @ s[k:])
         else:
-            tau = s[:nth]
+            tau = s[:k]
         r = s.copy()
-        r[:nth] -= tau
+        r[:k] -= tau
         q.append(float(r @ (w @ r if est.full else w * r)))
         d = np.zeros((s.size, ncol))
-        d[np.arange(nth), col0 + np.arange(nth)] = 1.0
-        col0 += nth
+        d[np.arange(k), col0 + np.arange(k)] = 1.0
+        col0 += k
         jac.append(d)
     stat_group = [(nobs[g] - 1) * q[g] for g in range(ng)]
     df = float(sum(s.npairs for s in stats))
@@ -2067,6 +2110,12 @@ def _catml_robust(
             "thresholds but keeps their equality constraints and fails; lavaan issue #386), so they "
             "are NA here too. Use the scaled indices, or compare models with the scaled chi-square "
             "difference test."
+        )
+    if any(st.nnum for st in stats):
+        return None, (
+            "The model mixes ordered and continuous indicators; lavaan 0.6.14 defines its robust "
+            "CFI/TLI/RMSEA for categorical data only when every indicator is ordered, so they are NA "
+            "here. Use the scaled indices."
         )
     for st in stats:
         ev = np.linalg.eigvalsh(st.cor)
@@ -2258,25 +2307,40 @@ def _fit_measures(
                 "rmsea.notclose.pvalue.robust",
             ):
                 fm[k] = nan
-    # residual-based
-    srmr = crmr = srmr_tot = crmr_tot = 0.0
+    # residual-based (lavaan's residual summaries for categorical models: the off-diagonal
+    # residuals over p(p-1)/2 + p elements; "total" adds the threshold residuals)
+    acc = dict.fromkeys(("rmr", "rmr_nomean", "srmr", "srmr_nomean", "crmr", "crmr_nomean"), 0.0)
     sig = mdl.moments(x)
     for g, st in enumerate(stats):
-        r = st.wls_obs - sig[g]
-        rt, rc = r[: st.nth], r[st.nth :]
-        sc, stt = float(rc @ rc), float(rt @ rt)
         w = est.fg[g]
-        srmr += w * np.sqrt(sc / (st.npairs + st.p))
-        crmr += w * np.sqrt(sc / st.npairs) if st.npairs else 0.0
-        srmr_tot += w * np.sqrt((sc + stt) / (st.npairs + st.nth + st.p))
-        crmr_tot += w * np.sqrt((sc + stt) / (st.npairs + st.nth))
-    fm["rmr"] = srmr_tot
-    fm["rmr_nomean"] = srmr
+        sm = st.cov
+        im = np.eye(st.p)
+        im[st.num_idx, st.num_idx] = sig[g][st.nth : st.cov_offset]
+        im[st.pair_i, st.pair_j] = im[st.pair_j, st.pair_i] = sig[g][st.cov_offset :]
+        sd, sdi = np.sqrt(np.diag(sm)), np.sqrt(np.diag(im))
+        pi, pj = st.pair_i, st.pair_j
+        # lavaan's "th" residuals are those of the ordinal thresholds only
+        is_th = st.th_num > 0
+        rth = (st.wls_obs[: st.nth] - sig[g][: st.nth])[is_th]
+        nth_ord = int(is_th.sum())
+        kinds = {
+            "rmr": ((sm - im)[pi, pj], rth, st.npairs + st.p),
+            "srmr": (((sm - im) / np.outer(sd, sd))[pi, pj], rth, st.npairs + st.p),
+            "crmr": ((sm / np.outer(sd, sd) - im / np.outer(sdi, sdi))[pi, pj], rth, st.npairs),
+        }
+        for key, (rc, rt, den) in kinds.items():
+            sc, stt = float(rc @ rc), float(rt @ rt)
+            acc[f"{key}_nomean"] += w * (np.sqrt(sc / den) if den else 0.0)
+            acc[key] += w * np.sqrt((sc + stt) / (den + nth_ord)) if den + nth_ord else 0.0
+    srmr = acc["srmr_nomean"]
+    srmr_tot = acc["srmr"]
+    fm["rmr"] = acc["rmr"]
+    fm["rmr_nomean"] = acc["rmr_nomean"]
     fm["srmr"] = srmr
     fm["srmr_bentler"] = srmr_tot
     fm["srmr_bentler_nomean"] = srmr
-    fm["crmr"] = crmr_tot
-    fm["crmr_nomean"] = crmr
+    fm["crmr"] = acc["crmr"]
+    fm["crmr_nomean"] = acc["crmr_nomean"]
     fm["srmr_mplus"] = nan
     fm["srmr_mplus_nomean"] = nan
     nel = sum(s.wls_obs.size for s in stats)
@@ -2402,7 +2466,7 @@ class _RowMap:
         """Row values, lavaan's std.lv and std.all (y* standard deviations 1/Delta)."""
         vals = self.values(x, det)
         sd_lv = np.stack([np.sqrt(np.clip(np.diag(d["lvcov"]), 0, None)) for d in det])
-        sd_ov = np.stack([1.0 / d["sc"] for d in det])
+        sd_ov = np.stack([d["sd_ov"] for d in det])
         g = self.g
 
         def pick(arr: np.ndarray, idx: np.ndarray) -> np.ndarray:
@@ -2497,10 +2561,13 @@ def ordinal_composite_reliability(result: OrdinalCFAResult, ord_scale: bool = Tr
     ``sum(L psi L') / sum(Delta^-1 S Delta^-1)``; this function does the same so that the figures
     agree.
 
+    A factor measured by continuous items only gets ``sum(L psi L') / sum(S)`` (S their covariance
+    matrix); a factor with both kinds of indicators gets NaN (semTools does not define it).
+
     Returns
     -------
     DataFrame
-        One row per factor and group: ``factor``, ``group``, ``omega``, ``indicators``.
+        One row per factor and group: ``factor``, ``group``, ``omega``, ``indicators``, ``note``.
     """
     mdl = result._model
     if mdl is None:
@@ -2519,23 +2586,31 @@ def ordinal_composite_reliability(result: OrdinalCFAResult, ord_scale: bool = Tr
             if ind.size < 2:
                 continue
             lf = lam[ind, f_idx][:, None]
-            common = lf @ lf.T * d["lvcov"][f_idx, f_idx]
-            common = common * np.outer(sc[ind], sc[ind])  # to the y* correlation scale
+            raw = lf @ lf.T * d["lvcov"][f_idx, f_idx]
+            common = raw * np.outer(sc[ind], sc[ind])  # to the y* correlation scale
             total = st.cor[np.ix_(ind, ind)]
-            if ord_scale:
+            num = st.numeric[ind]
+            note = ""
+            if num.any() and not num.all():
+                # semTools leaves a factor with both kinds of indicators out (NA, with a warning)
+                omega = float("nan")
+                note = "ordered and continuous indicators: no composite reliability (as semTools)"
+            elif ord_scale and not num.any():
                 # semTools uses the raw thresholds times the scale factors (ignoring latent means)
                 taus = [d["tau"][st.th_var == i] * sc[i] for i in ind]
                 omega = _omega_cat(common, total, taus)
             else:
-                # semTools: sum(L psi L') / sum(D^-1 S D^-1), both on the y* scale (D = scale factors)
-                raw = lf @ lf.T * d["lvcov"][f_idx, f_idx]
-                omega = float(raw.sum() / (total / np.outer(sc[ind], sc[ind])).sum())
+                # semTools: sum(L psi L') / sum(D^-1 S D^-1), both on the y* scale (D = scale
+                # factors; continuous items: S is their covariance matrix and D = 1)
+                tot = st.cov[np.ix_(ind, ind)] / np.outer(sc[ind], sc[ind])
+                omega = float(raw.sum() / tot.sum())
             rows.append(
                 {
                     "factor": fac,
                     "group": result.group_labels[g] if result.group_labels else "",
                     "omega": omega,
                     "indicators": ", ".join(ov[i] for i in ind),
+                    "note": note,
                 }
             )
-    return pd.DataFrame(rows, columns=["factor", "group", "omega", "indicators"])
+    return pd.DataFrame(rows, columns=["factor", "group", "omega", "indicators", "note"])

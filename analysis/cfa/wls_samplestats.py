@@ -121,6 +121,18 @@ class OrdinalGroupStats:
     polychoric: PolychoricResult | None = None
     label: str = ""
     notes: list[str] = field(default_factory=list)
+    numeric: np.ndarray | None = None  # bool per item: continuous (True) or ordinal
+    means: np.ndarray | None = None  # continuous items' means (0 for ordinal items)
+    variances: np.ndarray | None = None  # continuous items' ML variances (1 for ordinal items)
+
+    def __post_init__(self) -> None:
+        p = len(self.names)
+        if self.numeric is None:
+            self.numeric = np.zeros(p, dtype=bool)
+        if self.means is None:
+            self.means = np.zeros(p)
+        if self.variances is None:
+            self.variances = np.ones(p)
 
     @property
     def p(self) -> int:
@@ -128,16 +140,45 @@ class OrdinalGroupStats:
 
     @property
     def nth(self) -> int:
+        """Entries of the threshold block (a continuous item contributes its negated mean)."""
         return int(self.th_var.size)
+
+    @property
+    def num_idx(self) -> np.ndarray:
+        """Indices of the continuous items (their variances follow the threshold block)."""
+        return np.flatnonzero(self.numeric)
+
+    @property
+    def nnum(self) -> int:
+        return int(self.num_idx.size)
+
+    @property
+    def cov_offset(self) -> int:
+        """Position of the first covariance/correlation in :attr:`wls_obs`."""
+        return self.nth + self.nnum
 
     @property
     def npairs(self) -> int:
         return int(self.pair_i.size)
 
     @property
+    def sd(self) -> np.ndarray:
+        """Standard deviations used to turn correlations into covariances (1 for ordinal items)."""
+        return np.sqrt(self.variances)
+
+    @property
+    def cov(self) -> np.ndarray:
+        """Sample covariance matrix of the latent responses: correlations scaled by :attr:`sd`."""
+        return self.cor * np.outer(self.sd, self.sd)
+
+    @property
     def threshold_names(self) -> list[str]:
-        """``item|tk`` labels of the stacked thresholds (lavaan's names)."""
-        return [f"{self.names[v]}|t{k}" for v, k in zip(self.th_var, self.th_num, strict=True)]
+        """``item|tk`` labels of the stacked thresholds (lavaan's names); a continuous item's entry
+        (its negated mean) is labelled ``item|mean``."""
+        return [
+            f"{self.names[v]}|t{k}" if k > 0 else f"{self.names[v]}|mean"
+            for v, k in zip(self.th_var, self.th_num, strict=True)
+        ]
 
     def weight_diagonal(self, kind: str) -> np.ndarray:
         """Diagonal weights: ``1/diag(Gamma)`` for DWLS, ones for ULS."""
@@ -264,54 +305,134 @@ def _pair_blocks(
     return ratio, a21_row, a21_col, a22
 
 
+def _bvreg_scores(y1: np.ndarray, y2: np.ndarray, rho: float, m1, v1, m2, v2):
+    """Case-wise scores of the bivariate normal log-likelihood of two continuous items
+    (rho, mu1, var1, mu2, var2), with z_k = (y_k - mu_k)/sd_k and R = 1 - rho^2:
+    d/drho = rho/R + z1 z2/R - rho Q/R^2 (Q = z1^2 - 2 rho z1 z2 + z2^2),
+    d/dmu1 = (z1 - rho z2)/(R sd1), d/dvar1 = -1/(2 var1) + z1 (z1 - rho z2)/(2 R var1)."""
+    s1, s2 = np.sqrt(v1), np.sqrt(v2)
+    z1, z2 = (y1 - m1) / s1, (y2 - m2) / s2
+    r = 1.0 - rho * rho
+    q = z1 * z1 - 2 * rho * z1 * z2 + z2 * z2
+    d_rho = rho / r + z1 * z2 / r - rho * q / (r * r)
+    d_m1 = (z1 - rho * z2) / (r * s1)
+    d_m2 = (z2 - rho * z1) / (r * s2)
+    d_v1 = -0.5 / v1 + z1 * (z1 - rho * z2) / (2 * r * v1)
+    d_v2 = -0.5 / v2 + z2 * (z2 - rho * z1) / (2 * r * v2)
+    return d_rho, d_m1, d_v1, d_m2, d_v2
+
+
+def _bvmix_scores(y: np.ndarray, code: np.ndarray, tau: np.ndarray, rho: float, m, v):
+    """Case-wise scores of the polyserial log-likelihood log phi(y) + log P(c | y)
+    (Olsson, Drasgow & Dorans, 1982), u_c = (tau_c - rho z)/R, R = sqrt(1 - rho^2):
+    d/drho = [phi(u_c)(rho tau_c - z) - phi(u_c-1)(rho tau_c-1 - z)] / (R^3 P),
+    d/dtau_k = [1(c = k) phi(u_k) - 1(c = k+1) phi(u_k)] / (R P),
+    d/dmu = (z + rho (phi(u_c) - phi(u_c-1))/(R P)) / sd,
+    d/dvar = ((z^2 - 1) + rho z (phi(u_c) - phi(u_c-1))/(R P)) / (2 var)."""
+    sd = np.sqrt(v)
+    z = (y - m) / sd
+    r = np.sqrt(1.0 - rho * rho)
+    ext = np.concatenate([[-np.inf], tau, [np.inf]])
+    up, lo = ext[code + 1], ext[code]
+    fu, fl = np.isfinite(up), np.isfinite(lo)
+    uu = np.where(fu, (np.where(fu, up, 0.0) - rho * z) / r, np.inf)
+    ul = np.where(fl, (np.where(fl, lo, 0.0) - rho * z) / r, -np.inf)
+    prob = np.maximum(special.ndtr(uu) - special.ndtr(ul), np.finfo(float).eps)
+    pu = np.where(fu, _phi(np.where(fu, uu, 0.0)), 0.0)
+    pl = np.where(fl, _phi(np.where(fl, ul, 0.0)), 0.0)
+    tu = np.where(fu, pu * (rho * np.where(fu, up, 0.0) - z), 0.0)
+    tl = np.where(fl, pl * (rho * np.where(fl, lo, 0.0) - z), 0.0)
+    d_rho = (tu - tl) / (r**3 * prob)
+    diff = (pu - pl) / (r * prob)
+    d_m = (z + rho * diff) / sd
+    d_v = ((z * z - 1.0) + rho * z * diff) / (2.0 * v)
+    k = tau.size
+    d_tau = np.zeros((y.size, k))
+    rows = np.arange(y.size)
+    top = code < k  # the case's upper threshold is tau_code
+    d_tau[rows[top], code[top]] += pu[top] / (r * prob[top])
+    bot = code > 0  # its lower threshold is tau_(code-1)
+    d_tau[rows[bot], code[bot] - 1] -= pl[bot] / (r * prob[bot])
+    return d_rho, d_m, d_v, d_tau
+
+
 def muthen1984_gamma(
     codes: np.ndarray,
     thresholds: list[np.ndarray],
     cor: np.ndarray,
     pair_i: np.ndarray,
     pair_j: np.ndarray,
+    *,
+    y: np.ndarray | None = None,
+    numeric: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Gamma (NACOV) of the stacked thresholds and polychoric correlations (Muthen, 1984).
+    """Gamma (NACOV) of the stacked sample statistics (Muthen, 1984).
 
     Parameters
     ----------
     codes
-        N x p integer categories 0..K_i-1 (complete data).
+        N x p integer categories 0..K_i-1 of the ordinal items (complete data; ignored for
+        continuous items).
     thresholds
-        Each item's thresholds (step one).
+        Each ordinal item's thresholds (step one); anything for a continuous item.
     cor
-        Polychoric correlations (step two).
+        Polychoric / polyserial / Pearson correlations (step two).
     pair_i, pair_j
         The pairs in the stacked order (:func:`cor_pairs`).
+    y, numeric
+        Raw values (N x p) and a boolean mask of the continuous items, if any. A continuous item
+        contributes its mean (entered negated, as lavaan) to the threshold block and its variance to
+        a variance block; its correlations are turned into covariances (lavaan's ``H`` matrix).
 
     Returns
     -------
     ndarray
-        ``N B^-1 (S'S) B^-1'`` (see the module docstring), of order ``sum(K_i - 1) + p(p-1)/2``.
+        ``N B^-1 (S'S) B^-1'`` (see the module docstring), of order
+        ``#thresholds + #continuous means + #continuous variances + p(p-1)/2``.
     """
     n, p = codes.shape
-    nth_i = np.array([t.size for t in thresholds])
-    start = np.concatenate([[0], np.cumsum(nth_i)[:-1]])
+    num = np.zeros(p, dtype=bool) if numeric is None else np.asarray(numeric, dtype=bool)
+    nth_i = np.array([1 if num[i] else thresholds[i].size for i in range(p)])
+    start = np.concatenate([[0], np.cumsum(nth_i)[:-1]]).astype(int)
     nth = int(nth_i.sum())
+    num_idx = np.flatnonzero(num)
+    var_col = {int(i): nth + k for k, i in enumerate(num_idx)}
+    q1 = nth + num_idx.size
     npair = pair_i.size
-    # Step one: influence functions of the thresholds, Z_th = S_th A11^-1 (per item).
-    z_th = np.empty((n, nth))
+    mean = np.zeros(p)
+    var = np.ones(p)
+    # Step one: influence functions Z1 = S1 A11^-1, one block per item.
+    z1 = np.empty((n, q1))
     for i in range(p):
+        if num[i]:
+            yi = y[:, i]
+            mean[i] = yi.mean()
+            var[i] = yi.var()
+            res = yi - mean[i]
+            sc = np.column_stack([res / var[i], -0.5 / var[i] + res * res / (2 * var[i] ** 2)])
+            zi = sc @ np.linalg.inv(sc.T @ sc)
+            z1[:, start[i]] = zi[:, 0]
+            z1[:, var_col[i]] = zi[:, 1]
+            continue
         counts = np.bincount(codes[:, i], minlength=nth_i[i] + 1).astype(float)
         s, a11 = _univariate_blocks(thresholds[i], counts)
         try:
             a11_inv = np.linalg.inv(a11)
         except np.linalg.LinAlgError:
             a11_inv = np.linalg.pinv(a11)
-        z_th[:, start[i] : start[i] + nth_i[i]] = (s @ a11_inv)[codes[:, i]]
-    # Step two: rho scores per case and the A21, A22 blocks, pairs grouped by table shape.
+        z1[:, start[i] : start[i] + nth_i[i]] = (s @ a11_inv)[codes[:, i]]
+    # Step two: rho scores per case, the A21 cross sums and the A22 diagonal.
     sc_cor = np.empty((n, npair))
     a22 = np.empty(npair)
-    # correction term sum_k Z_th,k A21[pair, k], accumulated per pair
-    corr = np.zeros((n, npair))
+    corr = np.zeros((n, npair))  # sum_k Z1_k A21[pair, k]
     shapes: dict[tuple[int, int], list[int]] = {}
+    mixed: list[int] = []
     for k in range(npair):
-        shapes.setdefault((nth_i[pair_i[k]] + 1, nth_i[pair_j[k]] + 1), []).append(k)
+        i, j = pair_i[k], pair_j[k]
+        if num[i] or num[j]:
+            mixed.append(k)
+        else:
+            shapes.setdefault((nth_i[i] + 1, nth_i[j] + 1), []).append(k)
     for (nr, nc), ks in shapes.items():
         ks_a = np.array(ks)
         ii, jj = pair_i[ks_a], pair_j[ks_a]
@@ -331,13 +452,46 @@ def muthen1984_gamma(
         for m, k in enumerate(ks):
             i, j = pair_i[k], pair_j[k]
             corr[:, k] = (
-                z_th[:, start[i] : start[i] + nth_i[i]] @ a21_row[m]
-                + z_th[:, start[j] : start[j] + nth_i[j]] @ a21_col[m]
+                z1[:, start[i] : start[i] + nth_i[i]] @ a21_row[m]
+                + z1[:, start[j] : start[j] + nth_i[j]] @ a21_col[m]
             )
+    for k in mixed:
+        i, j = int(pair_i[k]), int(pair_j[k])
+        rho = float(cor[i, j])
+        if num[i] and num[j]:
+            d_rho, d_m1, d_v1, d_m2, d_v2 = _bvreg_scores(
+                y[:, i], y[:, j], rho, mean[i], var[i], mean[j], var[j]
+            )
+            parts = [(start[i], d_m1), (var_col[i], d_v1), (start[j], d_m2), (var_col[j], d_v2)]
+            blocks = []
+        else:
+            c, o = (i, j) if num[i] else (j, i)
+            d_rho, d_m, d_v, d_tau = _bvmix_scores(
+                y[:, c], codes[:, o], thresholds[o], rho, mean[c], var[c]
+            )
+            parts = [(start[c], d_m), (var_col[c], d_v)]
+            blocks = [(o, d_tau)]
+        sc_cor[:, k] = d_rho
+        a22[k] = float(d_rho @ d_rho)
+        for col, d in parts:
+            corr[:, k] += z1[:, col] * float(d_rho @ d)
+        for o, d_tau in blocks:
+            corr[:, k] += z1[:, start[o] : start[o] + nth_i[o]] @ (d_rho @ d_tau)
     with np.errstate(divide="ignore"):
         inv22 = np.where(a22 > 0, 1.0 / a22, 0.0)
     z_cor = (sc_cor - corr) * inv22[None, :]
-    z = np.hstack([z_th, z_cor])
+    if num_idx.size:
+        # correlations -> covariances: cov_ij = rho_ij sd_i sd_j (lavaan's H matrix)
+        sd = np.sqrt(var)
+        rho = cor[pair_i, pair_j]
+        z_cov = z_cor * (sd[pair_i] * sd[pair_j])[None, :]
+        for a, b in ((pair_i, pair_j), (pair_j, pair_i)):
+            for k in np.flatnonzero(num[a]):
+                z_cov[:, k] += z1[:, var_col[int(a[k])]] * (sd[b[k]] * rho[k] / (2 * sd[a[k]]))
+        z_cor = z_cov
+        z1 = z1.copy()
+        z1[:, start[num_idx]] *= -1.0  # the statistic is the negated mean
+    z = np.hstack([z1, z_cor])
     return n * (z.T @ z)
 
 
@@ -348,7 +502,8 @@ def ordinal_group_stats(
     data: pd.DataFrame,
     names: Sequence[str],
     *,
-    categories: list[np.ndarray] | None = None,
+    ordered: Sequence[str] | None = None,
+    categories: dict[str, np.ndarray] | list[np.ndarray] | None = None,
     label: str = "",
     gamma: bool = True,
     max_categories: int = 15,
@@ -360,10 +515,14 @@ def ordinal_group_stats(
     data
         The group's cases (rows with a missing answer on any of ``names`` must already be dropped).
     names
-        Items, all ordinal, in model order.
+        Items in model order.
+    ordered
+        The ordinal items (default: all). The others are continuous: they contribute their means
+        and variances, polyserial correlations with the ordinal items and covariances among
+        themselves, as in lavaan.
     categories
-        The categories each item should have (from the whole data set, so that every group gets the
-        same thresholds); by default the categories seen in ``data``.
+        The categories each ordinal item should have (from the whole data set, so that every group
+        gets the same thresholds); by default the categories seen in ``data``.
     label
         Group label for messages.
     gamma
@@ -372,43 +531,91 @@ def ordinal_group_stats(
     Raises
     ------
     DataError
-        Too few cases, an item with fewer than two categories, or a category of an item that nobody
-        in this group chose (its thresholds would not be estimable).
+        Too few cases, an item with fewer than two categories, a continuous item without variance,
+        or a category of an item that nobody in this group chose (its thresholds would not be
+        estimable).
     """
     names = [str(n) for n in names]
+    ordset = set(names) if ordered is None else {str(o) for o in ordered}
     where = _where(label)
     n = int(data.shape[0])
     p = len(names)
     if n < 2 or n <= p:
         raise DataError(
-            f"too few complete cases{where}: {n} for {p} ordered items",
+            f"too few complete cases{where}: {n} for {p} items",
             hint="Collect more responses or fit fewer items.",
         )
-    codes, cats = code_ordinal(data, names, max_categories)
-    if categories is not None:
-        for j, name in enumerate(names):
-            missing = np.setdiff1d(categories[j], cats[j])
-            if missing.size:
-                shown = ", ".join(f"{v:g}" for v in missing)
-                raise DataError(
-                    f"item {name} has no answers in categor{'y' if missing.size == 1 else 'ies'} "
-                    f"{shown}{where}, so its thresholds cannot be estimated there",
-                    hint=f"Merge the empty categories of {name} with a neighbour in every group "
-                    "(recode), or drop the item.",
-                )
-            codes[:, j] = np.searchsorted(categories[j], cats[j])[codes[:, j]]
-        cats = [np.asarray(c) for c in categories]
-    frame = pd.DataFrame(codes, columns=names)
-    pc = polychoric(frame, mimic="lavaan", smooth=False, max_categories=max(max_categories, 2))
-    thresholds = [np.asarray(pc.thresholds[nm], dtype=float) for nm in names]
+    numeric = np.array([nm not in ordset for nm in names])
+    ord_names = [nm for nm in names if nm in ordset]
+    codes = np.zeros((n, p), dtype=np.int64)
+    cats: list[np.ndarray] = [np.zeros(0) for _ in names]
+    if ord_names:
+        oc, ocats = code_ordinal(data, ord_names, max_categories)
+        if isinstance(categories, list):
+            categories = dict(zip(ord_names, categories, strict=True))
+        for k, name in enumerate(ord_names):
+            j = names.index(name)
+            codes[:, j] = oc[:, k]
+            cats[j] = ocats[k]
+            if categories is not None:
+                want = np.asarray(categories[name])
+                missing = np.setdiff1d(want, ocats[k])
+                if missing.size:
+                    shown = ", ".join(f"{v:g}" for v in missing)
+                    raise DataError(
+                        f"item {name} has no answers in categor"
+                        f"{'y' if missing.size == 1 else 'ies'} {shown}{where}, so its thresholds "
+                        "cannot be estimated there",
+                        hint=f"Merge the empty categories of {name} with a neighbour in every group "
+                        "(recode), or drop the item.",
+                    )
+                codes[:, j] = np.searchsorted(want, ocats[k])[oc[:, k]]
+                cats[j] = want
+    y = np.zeros((n, p))
+    for j in np.flatnonzero(numeric):
+        y[:, j] = pd.to_numeric(data[names[j]], errors="coerce").to_numpy(dtype=float)
+        if not np.var(y[:, j]) > 0:
+            raise DataError(
+                f"item {names[j]} has no variance{where} (every answer is the same)",
+                hint=f"Drop item {names[j]} from the model.",
+            )
+    frame = pd.DataFrame(
+        {nm: (y[:, j] if numeric[j] else codes[:, j]) for j, nm in enumerate(names)}
+    )
+    pc = polychoric(
+        frame,
+        ordered=ord_names,
+        mimic="lavaan",
+        smooth=False,
+        max_categories=max(max_categories, 2),
+    )
+    thresholds = [
+        np.zeros(0) if numeric[j] else np.asarray(pc.thresholds[nm], dtype=float)
+        for j, nm in enumerate(names)
+    ]
     cor = pc.unsmoothed.loc[names, names].to_numpy(dtype=float)
+    means = np.where(numeric, y.mean(axis=0), 0.0)
+    variances = np.where(numeric, y.var(axis=0), 1.0)
     pair_i, pair_j = cor_pairs(p)
-    th_var = np.concatenate([np.full(t.size, i) for i, t in enumerate(thresholds)])
-    th_num = np.concatenate([np.arange(1, t.size + 1) for t in thresholds])
-    wls_obs = np.concatenate([np.concatenate(thresholds), cor[pair_i, pair_j]])
+    th_var = np.concatenate(
+        [np.full(1 if numeric[i] else t.size, i) for i, t in enumerate(thresholds)]
+    )
+    th_num = np.concatenate(
+        [
+            np.zeros(1, dtype=int) if numeric[i] else np.arange(1, t.size + 1)
+            for i, t in enumerate(thresholds)
+        ]
+    )
+    th_obs = np.concatenate(
+        [-means[i : i + 1] if numeric[i] else t for i, t in enumerate(thresholds)]
+    )
+    sd = np.sqrt(variances)
+    wls_obs = np.concatenate(
+        [th_obs, variances[numeric], cor[pair_i, pair_j] * sd[pair_i] * sd[pair_j]]
+    )
     notes = [f"{nt}{' (' + label + ')' if label else ''}" for nt in pc.notes]
     g = (
-        muthen1984_gamma(codes, thresholds, cor, pair_i, pair_j)
+        muthen1984_gamma(codes, thresholds, cor, pair_i, pair_j, y=y, numeric=numeric)
         if gamma
         else np.full((wls_obs.size, wls_obs.size), np.nan)
     )
@@ -427,6 +634,9 @@ def ordinal_group_stats(
         polychoric=pc,
         label=label,
         notes=notes,
+        numeric=numeric,
+        means=means,
+        variances=variances,
     )
 
 
@@ -434,17 +644,20 @@ def ordinal_sample_stats(
     data: pd.DataFrame,
     names: Sequence[str],
     *,
+    ordered: Sequence[str] | None = None,
     group: str | None = None,
     max_categories: int = 15,
 ) -> tuple[list[OrdinalGroupStats], list[str], int]:
-    """Per-group ordinal sample statistics after listwise deletion.
+    """Per-group sample statistics for ordinal (and continuous) items after listwise deletion.
 
     Parameters
     ----------
     data
         Responses: one column per item (and the group column).
     names
-        Ordered items in model order.
+        Items in model order.
+    ordered
+        The ordinal items (default: all of ``names``).
     group
         Grouping column, or None for one group. Groups are taken in order of first appearance,
         as lavaan does.
@@ -456,6 +669,7 @@ def ordinal_sample_stats(
         for missing answers.
     """
     names = [str(n) for n in names]
+    ord_names = names if ordered is None else [n for n in names if n in {str(o) for o in ordered}]
     missing_cols = [c for c in names + ([group] if group else []) if c not in data.columns]
     if missing_cols:
         raise DataError(
@@ -477,25 +691,21 @@ def ordinal_sample_stats(
             "no case answered every model item",
             hint="Check the missing-value codes; listwise deletion left no rows.",
         )
-    _, cats = code_ordinal(complete, names, max_categories)
+    cats = None
+    if ord_names:
+        _, oc = code_ordinal(complete, ord_names, max_categories)
+        cats = dict(zip(ord_names, oc, strict=True))
+    kw = dict(ordered=ord_names, categories=cats, max_categories=max_categories)
     if group is None:
-        return (
-            [ordinal_group_stats(complete, names, categories=cats, max_categories=max_categories)],
-            [],
-            dropped,
-        )
+        return [ordinal_group_stats(complete, names, **kw)], [], dropped
     labels = list(pd.unique(complete[group]))
     if len(labels) < 2:
         raise DataError(
             f"the group column {group} has only one value among the complete cases",
             hint="Fit the model without group=, or check the group column.",
         )
-    out = []
-    for lab in labels:
-        part = complete[complete[group] == lab]
-        out.append(
-            ordinal_group_stats(
-                part, names, categories=cats, label=str(lab), max_categories=max_categories
-            )
-        )
+    out = [
+        ordinal_group_stats(complete[complete[group] == lab], names, label=str(lab), **kw)
+        for lab in labels
+    ]
     return out, [str(x) for x in labels], dropped

@@ -164,6 +164,14 @@ items15 <- paste0(rep(c("A", "C", "E"), each = 5), 1:5)
 fit <- cfa(m_higher, data = bfi[, items15], ordered = TRUE, estimator = "WLSMV")
 ref$bfi_higher <- c(list(model = m_higher), ord_block(fit, comprel = FALSE))
 
+# Ordered and continuous indicators together: x1-x3 continuous (the original scores), x4-x9 ordered
+hsm <- data.frame(x1 = hs$x1, x2 = hs$x2, x3 = hs$x3, hso[, paste0("x", 4:9)])
+fit <- cfa(m_hs, data = hsm, ordered = paste0("x", 4:9), estimator = "WLSMV")
+ref$hs_mixed <- c(list(model = m_hs, ordered = paste0("x", 4:9)), ord_block(fit, gamma_full = TRUE))
+fit <- cfa(m_hs, data = hsm, ordered = paste0("x", 4:9), estimator = "WLSMV",
+           parameterization = "theta")
+ref$hs_mixed_theta <- c(list(model = m_hs, ordered = paste0("x", 4:9)), ord_block(fit, comprel = FALSE))
+
 # Multiple groups (for measurement invariance): configural, then thresholds + loadings equal.
 fit <- cfa(m_hs, data = hso, ordered = TRUE, estimator = "WLSMV", group = "school")
 ref$hs_mg_configural <- c(list(model = m_hs, group = "school"), ord_block(fit))

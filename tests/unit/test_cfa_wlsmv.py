@@ -35,6 +35,10 @@ REF = json.loads((ROOT / "tests/reference/cfa_wlsmv.json").read_text())
 BFI = pd.read_csv(ROOT / "tests/data/bfi.csv")
 HSO = pd.read_csv(ROOT / "tests/data/hs_ordinal.csv")
 BFI_CC = BFI.dropna(subset=list(BFI.columns[:25]))
+HS = pd.read_csv(ROOT / "tests/data/holzinger_swineford_1939.csv")
+# x1-x3 continuous (the original scores), x4-x9 ordered
+HSM = pd.concat([HS[["x1", "x2", "x3"]], HSO[[f"x{i}" for i in range(4, 10)]]], axis=1)
+ORD49 = [f"x{i}" for i in range(4, 10)]
 
 CASES = {
     "ac_wlsmv": (BFI, {}),
@@ -49,6 +53,8 @@ CASES = {
     "hs_threshold_syntax": (HSO, {}),
     "hs_extra": (HSO, {}),
     "bfi_higher": (BFI, {}),
+    "hs_mixed": (HSM, {"ordered": ORD49}),
+    "hs_mixed_theta": (HSM, {"ordered": ORD49, "parameterization": "theta"}),
     "hs_mg_configural": (HSO, {"group": "school"}),
     "hs_mg_loadings": (HSO, {"group": "school", "group_equal": ("loadings",)}),
     "hs_mg_thr_load": (HSO, {"group": "school", "group_equal": ("thresholds", "loadings")}),
@@ -88,7 +94,9 @@ def close(a: float, b: float | None, rel: float, abs_: float = 0.0) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Sample statistics and Gamma
 # ---------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", ["ac_wlsmv", "hs_wlsmv", "bfi5_wlsmv", "hs_mg_configural"])
+@pytest.mark.parametrize(
+    "name", ["ac_wlsmv", "hs_wlsmv", "bfi5_wlsmv", "hs_mg_configural", "hs_mixed"]
+)
 def test_sample_statistics_and_gamma_diagonal(name):
     res = fitted(name)
     for g, st in enumerate(res.sample):
@@ -98,10 +106,13 @@ def test_sample_statistics_and_gamma_diagonal(name):
         np.testing.assert_allclose(np.diag(st.gamma), gd, rtol=1e-5)
         th = per_group(REF[name]["thresholds"])[g]
         np.testing.assert_allclose(np.concatenate(st.thresholds), list(th.values()), atol=1e-8)
-        assert st.threshold_names == list(th)
+        assert [t for t in st.threshold_names if not t.endswith("|mean")] == list(th)
+        np.testing.assert_allclose(
+            st.cov, np.array(per_group(REF[name]["polychoric"])[g]), atol=1e-6
+        )
 
 
-@pytest.mark.parametrize("name", ["ac_wlsmv", "hs_wlsmv"])
+@pytest.mark.parametrize("name", ["ac_wlsmv", "hs_wlsmv", "hs_mixed"])
 def test_full_gamma_matches_lavaan(name):
     st = fitted(name).sample[0]
     gam = np.array(REF[name]["gamma"][0])
@@ -287,7 +298,7 @@ def _comprel_ref(name: str, key: str) -> dict[tuple[str, str], float]:
 
 
 @pytest.mark.parametrize(
-    "name", ["ac_wlsmv", "bfi5_wlsmv", "hs_wlsmv", "hs_theta", "hs_mg_thr_load"]
+    "name", ["ac_wlsmv", "bfi5_wlsmv", "hs_wlsmv", "hs_theta", "hs_mg_thr_load", "hs_mixed"]
 )
 @pytest.mark.parametrize("ord_scale", [True, False])
 def test_ordinal_composite_reliability(name, ord_scale):
@@ -331,7 +342,7 @@ def test_user_threshold_label_and_fixed_threshold():
         ("F =~ x1 + x2 + x3\nx4 | t1", {}, "not an indicator"),
         ("F =~ x1 + x2 + x3\nx1 ~~ x1", {}, "delta parameterisation"),
         ("F =~ x1 + x2 + x3\nx1 ~*~ x2", {}, "both sides"),
-        ("F =~ x1 + x2 + x3", {"ordered": ["x1", "x2"]}, "mixing ordered and continuous"),
+        ("F =~ x1 + x2 + x3", {"ordered": ["x7"]}, "none of the model's items"),
         ("F =~ x1 + x2 + x3", {"ordered": None}, "no item was declared ordered"),
         ("F =~ x1 + x2 + x3", {"estimator": "MLR"}, "not available for ordered"),
         ("F =~ x1 + x2 + x3", {"parameterization": "gamma"}, "parameterization"),
@@ -456,3 +467,24 @@ def test_multigroup_accessors_are_keyed_by_group():
     assert res.factor_covariances("Grant-White").shape == (3, 3)
     with pytest.raises(Exception, match="no group"):
         res.sample_cov("Nowhere")
+
+
+def test_mixed_indicators_robust_na_and_notes():
+    res = fitted("hs_mixed")
+    assert REF["hs_mixed"]["fit"]["cfi.robust"] is None
+    assert math.isnan(res.fit["cfi.robust"])
+    assert any("mixes ordered and continuous" in n for n in res.notes)
+    assert any("Continuous indicators (x1, x2, x3)" in n for n in res.notes)
+    # the continuous items keep their scale: variances and means are fitted
+    cov = res.sample_cov()
+    assert cov.loc["x1", "x1"] == pytest.approx(HS["x1"].var(ddof=0), rel=1e-10)
+    th = res.sample_thresholds()
+    assert th["x1|mean"] == pytest.approx(-HS["x1"].mean(), rel=1e-12)
+
+
+def test_composite_reliability_na_for_mixed_factor():
+    m = "F1 =~ x1 + x2 + x3 + x4\nF2 =~ x5 + x6 + x7 + x8 + x9"
+    res = cfa_ordinal(m, HSM, ordered=ORD49)
+    cr = res.composite_reliability().set_index("factor")
+    assert math.isnan(cr.loc["F1", "omega"]) and "continuous" in cr.loc["F1", "note"]
+    assert 0 < cr.loc["F2", "omega"] < 1
