@@ -794,9 +794,12 @@ def release_syntax(
 
 
 def _constraint_classes(frame: pd.DataFrame) -> list[list[int]]:
-    """Row groups tied across groups by ``group_equal`` (they carry the group-1 row's plabel)."""
-    plabels = set(frame["plabel"])
-    tied = frame[(frame["free"] > 0) & frame["label"].isin(plabels)]
+    """Row groups tied across groups by an equality constraint of the ladder: the labels that
+    ``group_equal`` gives (the group-1 row's plabel) or that :func:`wu_estabrook_syntax` writes
+    (``we.``...)."""
+    plabels = set(frame["plabel"]) if "plabel" in frame else set()
+    lab = frame["label"].astype(str)
+    tied = frame[(frame["free"] > 0) & (lab.isin(plabels) | lab.str.startswith(_EQ_PREFIX))]
     out = []
     for _, idx in tied.groupby("label", sort=False).groups.items():
         rows = sorted(int(i) for i in idx)
@@ -806,34 +809,109 @@ def _constraint_classes(frame: pd.DataFrame) -> list[list[int]]:
     return out
 
 
+def _fixed_intercepts(fit: Any, frame: pd.DataFrame) -> list[list[int]]:
+    """Ordinal fits: per item, the intercept rows of groups 2..G fixed at 0 while at least one of
+    the item's thresholds is equal across groups (so freeing them is identified)."""
+    if getattr(fit, "_pt", None) is None or "|" not in set(frame["op"]):
+        return []
+    lv = set(fit.lv_names)
+    tied = {
+        lhs
+        for lhs, lab in zip(frame["lhs"], frame["label"].astype(str), strict=True)
+        if lab.startswith(_EQ_PREFIX + "th.")
+    }
+    out = []
+    for item in dict.fromkeys(frame.loc[frame["op"] == "|", "lhs"]):
+        if item in lv or item not in tied:
+            continue
+        rows = frame.index[(frame["lhs"] == item) & (frame["op"] == "~1") & (frame["group"] > 1)]
+        rows = [int(r) for r in rows if frame.at[r, "free"] == 0]
+        if rows:
+            out.append(sorted(rows, key=lambda r: frame.at[r, "group"]))
+    return out
+
+
+def _fit_frame(fit: Any) -> pd.DataFrame:
+    core = getattr(fit, "_core", None)
+    if core is not None:
+        return core.pt.frame
+    opt = getattr(fit, "_pt", None)
+    if opt is not None:
+        return opt.frame
+    raise ModelError("not a fitted CFA", hint="Pass the result of cfa().")
+
+
+def _released_space(fit: Any, frame: pd.DataFrame, new_free: np.ndarray):
+    """Gradient and unit expected information in the parameter space without the equality
+    constraints, at the constrained estimates."""
+    old_free = frame["free"].to_numpy()
+    full = frame.copy()
+    full["free"] = new_free
+    plabels = set(frame["plabel"]) if "plabel" in frame else set()
+    lab = full["label"].astype(str)
+    full["label"] = np.where(lab.isin(plabels) | lab.str.startswith(_EQ_PREFIX), "", full["label"])
+    npar = int(new_free.max())
+    x = np.zeros(npar)
+    added = (old_free == 0) & (new_free > 0)
+    x[new_free[added] - 1] = frame["value"].to_numpy(dtype=float)[added]
+    sel = old_free > 0
+    core = getattr(fit, "_core", None)
+    if core is not None:
+        from .cfa.matrices import ModelMatrices
+        from .cfa.partable import ParTable
+
+        pt = core.pt
+        x[new_free[sel] - 1] = core.x[old_free[sel] - 1]
+        pt_full = ParTable(
+            full, list(pt.ov_names), list(pt.lv_names), pt.ngroups, pt.meanstructure, []
+        )
+        est = type(core.est)(ModelMatrices(pt_full), core.est.stats)
+        return est.gradient(x), est.information(x, "expected")
+    from .cfa.wls import OrdinalModel, OrdinalParTable, WLSEstimator
+
+    opt = fit._pt
+    x[new_free[sel] - 1] = np.asarray(fit.x)[old_free[sel] - 1]
+    opt_full = OrdinalParTable(
+        full, list(opt.ov_names), list(opt.lv_names), opt.ngroups, opt.parameterization, []
+    )
+    est = WLSEstimator(OrdinalModel(opt_full, fit.sample), fit.sample, fit.spec)
+    _, grad = est.objective_gradient(x)
+    info, _ = est.information(x)
+    return grad, info
+
+
 def score_tests(fit: Any, kinds: Sequence[str] | None = None) -> pd.DataFrame:
     """Score (Lagrange multiplier) tests of the cross-group equality constraints of a multi-group CFA.
 
     For each constraint theta_1 - theta_g = 0 (a parameter in the first group equal to the same
     parameter in group g), the univariate test releases that constraint alone while the others stay
-    (lavaan's ``lavTestScore()$uni``): with s the gradient of the log-likelihood per case and J the
+    (lavaan's ``lavTestScore()$uni``): with g the gradient of the fit function and J the unit
     expected information, both in the parameter space without equality constraints and evaluated at
     the constrained estimates, and R the Jacobian of the remaining constraints,
 
-        X2 = N s' [ J  R' ; R  0 ]^+_{11} s   ~  chi-square(1).
+        X2 = N g' [ J  R' ; R  0 ]^+_{11} g   ~  chi-square(1)
 
-    With three or more groups each parameter also gets the joint test of its G - 1 constraints
-    (df = G - 1), the test of releasing it in every group (lavaan's ``group.partial``). The tests use
-    the normal-theory information whatever the estimator (as lavaan does for MLR).
+    (for ML, g is the gradient of F_ML = -2 logL / N + const and J its expected Hessian, so X2 is the
+    Lagrange multiplier statistic of the likelihood). With three or more groups each parameter also
+    gets the joint test of its G - 1 constraints (df = G - 1), the test of releasing it in every group
+    (lavaan's ``group.partial``). The tests use the normal-theory (ML) or the DWLS information
+    whatever the robust correction (lavaan does the same for MLR and WLSMV).
 
     Parameters
     ----------
     fit
-        A converged multi-group :class:`~moscale.analysis.cfa.CFAResult` with ``group_equal``.
+        A converged multi-group CFA result with equality constraints across groups (from ``cfa(...,
+        group_equal=...)``, or an ordinal fit of :func:`wu_estabrook_syntax`).
     kinds
-        Only constraints of these kinds ("loadings", "intercepts", "residuals", ...); default all.
+        Only constraints of these kinds ("loadings", "intercepts", "thresholds", "residuals", ...);
+        default all.
 
     Returns
     -------
     DataFrame
         One row per constraint (and per parameter with three or more groups): ``parameter``
         (lavaan syntax), ``lhs``, ``op``, ``rhs``, ``kind``, ``groups`` ("<g1> vs <g>" or "all"),
-        ``X2``, ``df``, ``pvalue``, sorted by X2 within the table.
+        ``X2``, ``df``, ``pvalue``, largest X2 first.
 
     References
     ----------
@@ -841,50 +919,60 @@ def score_tests(fit: Any, kinds: Sequence[str] | None = None) -> pd.DataFrame:
     Rosseel, Y. (2012). lavaan: an R package for structural equation modeling. *Journal of
     Statistical Software*, 48(2).
     """
-    core = getattr(fit, "_core", None)
     cols = ["parameter", "lhs", "op", "rhs", "kind", "groups", "X2", "df", "pvalue"]
-    if core is None or not getattr(fit, "converged", False):
+    if not getattr(fit, "converged", False):
         raise ModelError(
             "score tests need a converged model",
             hint="Fix the convergence problem first (see the fit's warnings).",
         )
-    pt = core.pt
-    frame = pt.frame
+    frame = _fit_frame(fit).reset_index(drop=True)
     classes = _constraint_classes(frame)
-    if not classes:
+    fixed_sets = _fixed_intercepts(fit, frame) if kinds is None or "intercepts" in kinds else []
+    if not classes and not fixed_sets:
         return pd.DataFrame(columns=cols)
-    from .cfa.matrices import ModelMatrices
-    from .cfa.partable import ParTable
-
     free = frame["free"].to_numpy().copy()
     new_free = free.copy()
     nxt = int(free.max())
-    pairs: list[tuple[int, int, int]] = []  # (class index, row of group 1, row of group g)
+    pairs: list[tuple[int, int, int]] = []  # (class, row of group 1 or -1, row of group g)
     for c, rows in enumerate(classes):
         for r in rows[1:]:
             nxt += 1
             new_free[r] = nxt
             pairs.append((c, rows[0], r))
-    # Renumber 1..p in row order (the engine expects consecutive indices).
-    uniq = {v: i + 1 for i, v in enumerate(sorted(set(int(v) for v in new_free if v > 0)))}
+    # Intercepts of ordinal items fixed at 0 in groups 2..G (Wu & Estabrook's scalar model): the
+    # test of freeing them, one constraint theta = 0 per group.
+    for c, rows in enumerate(fixed_sets, start=len(classes)):
+        for r in rows:
+            nxt += 1
+            new_free[r] = nxt
+            pairs.append((c, -1, r))
+    # consecutive indices in row order, as the engines expect
+    uniq = {v: i + 1 for i, v in enumerate(sorted({int(v) for v in new_free if v > 0}))}
     new_free = np.array([uniq[int(v)] if v > 0 else 0 for v in new_free])
-    full = frame.copy()
-    full["free"] = new_free
-    full["label"] = np.where(full["label"].isin(set(frame["plabel"])), "", full["label"])
-    pt_full = ParTable(full, list(pt.ov_names), list(pt.lv_names), pt.ngroups, pt.meanstructure, [])
-    mm = ModelMatrices(pt_full)
-    est = type(core.est)(mm, core.est.stats)
-    x = mm.x_from_rows(core.model.rows_from_x(core.x))
-    grad = est.gradient(x)
-    info = est.information(x, "expected")
-    npar = mm.npar
+    grad, info = _released_space(fit, frame, new_free)
+    npar = info.shape[0]
     r_all = np.zeros((len(pairs), npar))
     for k, (_, a, b) in enumerate(pairs):
-        r_all[k, new_free[a] - 1] = 1.0
+        if a >= 0:
+            r_all[k, new_free[a] - 1] = 1.0
         r_all[k, new_free[b] - 1] = -1.0
     n = float(fit.ntotal)
+    # The constrained model is theta = K0 x. Releasing constraint k adds the direction e_b (group g's
+    # copy moves alone), so with A = K0' J K0 the statistic is a Schur-complement update instead of
+    # a pseudo-inverse of the bordered matrix per constraint (the same number when the models are
+    # identified; the bordered form is the fallback).
+    old_free = frame["free"].to_numpy()
+    k0 = np.zeros((npar, int(old_free.max())))
+    sel = np.flatnonzero(old_free > 0)
+    k0[new_free[sel] - 1, old_free[sel] - 1] = 1.0
+    a_mat = k0.T @ info @ k0
+    try:
+        a_inv = np.linalg.inv(a_mat)
+    except np.linalg.LinAlgError:
+        a_inv = None
+    s0 = k0.T @ grad
 
-    def stat(drop: list[int]) -> float:
+    def bordered(drop: list[int]) -> float:
         r1 = np.delete(r_all, drop, axis=0)
         q = r1.shape[0]
         z = np.zeros((npar + q, npar + q))
@@ -894,11 +982,28 @@ def score_tests(fit: Any, kinds: Sequence[str] | None = None) -> pd.DataFrame:
         zi = np.linalg.pinv(z)[:npar, :npar]
         return float(n * grad @ zi @ grad)
 
-    labels = list(getattr(fit, "group_labels", [str(g + 1) for g in range(pt.ngroups)]))
-    lv = pt.lv_names
+    def stat(drop: list[int]) -> float:
+        if a_inv is None:
+            return bordered(drop)
+        idx = [int(new_free[pairs[k][2]]) - 1 for k in drop]
+        bm = k0.T @ info[:, idx]
+        schur = info[np.ix_(idx, idx)] - bm.T @ a_inv @ bm
+        u = grad[idx] - bm.T @ (a_inv @ s0)
+        try:
+            w = np.linalg.eigvalsh(schur)
+            if w.min() <= 1e-10 * max(1.0, w.max()):
+                return bordered(drop)
+            return float(n * (s0 @ a_inv @ s0 + u @ np.linalg.solve(schur, u)))
+        except np.linalg.LinAlgError:
+            return bordered(drop)
+
+    labels = list(
+        getattr(fit, "group_labels", [str(g + 1) for g in range(int(frame["group"].max()))])
+    )
+    lv = list(fit.lv_names)
     recs = []
     wanted = None if kinds is None else set(kinds)
-    for c, rows in enumerate(classes):
+    for c, rows in enumerate(classes + fixed_sets):
         key = (frame.at[rows[0], "lhs"], frame.at[rows[0], "op"], frame.at[rows[0], "rhs"])
         kind = _kind_of(key, lv)
         if wanted is not None and kind not in wanted:
@@ -1091,6 +1196,8 @@ class _Settings:
     missing: str
     std_lv: bool
     ngroups: int
+    n_thresholds: dict[str, int] = field(default_factory=dict)
+    parameterization: str = "delta"
 
 
 def _fit(settings: _Settings, group_equal: tuple[str, ...], released: Sequence[Key]):
@@ -1172,16 +1279,13 @@ def _difference(fit1, fit0, estimator: str) -> DifferenceTest:
 
 
 def _wls_pieces(fit) -> dict[str, list[np.ndarray]]:
-    """Per group: Jacobian of the sample statistics, weight matrix and Gamma of a WLS-type fit."""
-    core = fit._core
-    est = core.est
-    getter = getattr(est, "difference_test_pieces", None)
-    if getter is None:
-        raise ModelError(
-            "the WLSMV engine does not expose the pieces of the scaled difference test",
-            hint="Use estimator='MLR' for now.",
-        )
-    return getter(core.x)
+    """Per group: Jacobian of the thresholds and polychoric correlations with respect to the free
+    parameters, the DWLS weights (diagonal) and Gamma, at the estimates of an ordinal fit."""
+    from .cfa.wls import WLSEstimator
+
+    est = WLSEstimator(fit._model, fit.sample, fit.spec)
+    _, jac = fit._model.moments_jacobian(np.asarray(fit.x))
+    return {"delta": jac, "weights": est.weights, "gammas": [st.gamma for st in fit.sample]}
 
 
 def _row(
@@ -1286,18 +1390,20 @@ def _invariant_count(
 
 
 def _eligible(fit, key: Key, kind: str, released: set[Key], min_invariant: int) -> bool:
+    frame = _fit_frame(fit)
+    if kind == "thresholds":
+        # Wu & Estabrook: an item's intercept and scale stay identified with two equal thresholds
+        ths = frame[(frame["lhs"] == key[0]) & (frame["op"] == "|") & (frame["group"] == 1)]["rhs"]
+        if sum((key[0], "|", t) not in released | {key} for t in ths) < 2:
+            return False
     if kind not in _MIN_RULE_KINDS:
         return True
-    frame = fit._core.pt.frame
     lv = set(fit.lv_names)
     item = key[2] if kind == "loadings" else key[0]
-    factors = frame[(frame["op"] == "=~") & (frame["rhs"] == item) & (frame["group"] == 1)][
-        "lhs"
-    ].tolist()
-    for f in factors:
-        if _invariant_count(frame, f, kind, released | {key}, lv) < min_invariant:
-            return False
-    return True
+    factors = frame[(frame["op"] == "=~") & (frame["rhs"] == item) & (frame["group"] == 1)]["lhs"]
+    return all(
+        _invariant_count(frame, f, kind, released | {key}, lv) >= min_invariant for f in factors
+    )
 
 
 def _check_groups(
@@ -1405,6 +1511,7 @@ def invariance(
     max_release: int | None = None,
     stop_on_failure: bool = True,
     structural: bool = True,
+    parameterization: str = "delta",
 ) -> InvarianceResult:
     """Test measurement invariance across groups: configural, metric, scalar and strict models in
     one joint multi-group CFA each, their difference tests and fit changes, a decision per step,
@@ -1450,6 +1557,8 @@ def invariance(
         Stop at the first step that fails (best practice); ``False`` fits every step.
     structural
         Test equal latent variances and equal latent means when scalar invariance holds.
+    parameterization
+        Ordinal items: "delta" (default) or "theta" (needed for the strict step).
 
     Returns
     -------
@@ -1552,6 +1661,8 @@ def invariance(
             structural=structural,
             std_lv=std_lv,
             notes=notes,
+            parameterization=parameterization,
+            ngroups=len(labels),
         )
 
     ladder = list(steps) if steps is not None else list(LEVELS)
@@ -1701,9 +1812,10 @@ class _Ladder:
                         )
             if ok:
                 self.decisions[step] = row["decision"]
-                level = step
+                if step in LEVELS:
+                    level = step
                 if row["decision"] == "holds" and full_chain:
-                    full_level = step
+                    full_level = step if step in LEVELS else full_level
                 else:
                     full_chain = False
                 partial = partial or row["decision"] == "holds (partial)"
@@ -1958,8 +2070,252 @@ def _candidates(st: pd.DataFrame, ngroups: int) -> pd.DataFrame:
     return st.sort_values("X2", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def _ordinal_invariance(**kw):  # replaced below once the ordinal engine is available
-    raise ModelError(
-        "ordinal invariance (WLSMV) needs the ordinal CFA engine, which is not available in this version",
-        hint="Treat the items as continuous with estimator='MLR' for now.",
+# ----------------------------------------------------------------------------------------------
+# Ordinal items: Wu & Estabrook (2016)
+# ----------------------------------------------------------------------------------------------
+
+#: The ordinal ladder and the kinds each step constrains (Wu & Estabrook, 2016).
+ORDINAL_STEPS = {
+    "configural": (),
+    "thresholds": ("thresholds",),
+    "metric": ("thresholds", "loadings"),
+    "scalar": ("thresholds", "loadings", "intercepts"),
+    "strict": ("thresholds", "loadings", "intercepts", "residuals"),
+}
+_EQ_PREFIX = "we."
+
+
+def wu_estabrook_syntax(
+    model: str,
+    n_thresholds: Mapping[str, int],
+    ngroups: int,
+    group_equal: Sequence[str] = (),
+    released: Sequence[Key] = (),
+    parameterization: str = "delta",
+) -> str:
+    """lavaan syntax of an ordinal multi-group CFA identified as Wu & Estabrook (2016) propose.
+
+    Every parameter is written out per group (``c(...)``), as ``semTools::measEq.syntax(ID.cat =
+    "Wu.Estabrook.2016", ID.fac = "std.lv")`` does. Factors have mean 0 and variance 1 in the first
+    group. With ``group_equal`` (any of "thresholds", "loadings", "intercepts", "residuals",
+    "lv.variances", "means") and ``released`` (parameters kept free across groups):
+
+    * thresholds equal -> in groups 2..G each item's intercept is free once at least one of its
+      thresholds is equal, and its scale factor (delta; the residual variance under theta) once at
+      least two are;
+    * loadings equal -> the latent variances are free in groups 2..G;
+    * intercepts equal -> intercepts are 0 in every group (released ones stay free) and the latent
+      means are free in groups 2..G;
+    * residuals equal (theta only) -> residual variances 1 in every group;
+    * "lv.variances" / "means" -> latent variances 1 / means 0 in every group.
+
+    Equality labels start with ``we.`` (``we.lam.F.x1``), group-specific labels end in ``.g<k>``.
+    """
+    from .cfa.syntax import parse_model
+
+    ge = set(group_equal)
+    rel = set(released)
+    parsed = parse_model(model)
+    lv = parsed.latent_names
+    lvset = set(lv)
+    loads = [s for s in parsed.statements if s.op == "=~"]
+    if any(s.rhs in lvset for s in loads):
+        raise ModelError(
+            "invariance of second-order factors with ordinal items is not supported",
+            hint="Test the first-order factors' invariance, or treat the items as continuous (MLR).",
+        )
+    items = []
+    for s in loads:
+        if s.rhs not in items:
+            items.append(s.rhs)
+    theta = parameterization == "theta"
+    if "residuals" in ge and not theta:
+        raise ModelError(
+            "equal residual variances of ordinal items can only be tested with parameterization='theta'",
+            hint="Under the delta parameterization residual variances are not parameters; leave out the "
+            "strict step or use the theta parameterization.",
+        )
+    G = ngroups
+
+    def fixed(values) -> str:
+        return "c(" + ", ".join(_fmt_value(v) for v in values) + ")"
+
+    def labels(base: str, equal: bool) -> str:
+        if equal:
+            return "c(" + ", ".join([_EQ_PREFIX + base] * G) + ")"
+        return "c(" + ", ".join(f"{base}.g{g + 1}" for g in range(G)) + ")"
+
+    def first_fixed(value: float, free_rest: bool) -> list:
+        return [value] + [None if free_rest else value] * (G - 1)
+
+    lines: list[str] = []
+    for s in loads:
+        key = (s.lhs, "=~", s.rhs)
+        if s.modifier.fixed is not None and all(v is not None for v in s.modifier.fixed):
+            lines.append(_statement_text(s.lhs, "=~", s.rhs, s.modifier.fixed, None, None))
+            continue
+        eq = "loadings" in ge and key not in rel
+        lines.append(f"{s.lhs} =~ {fixed([None] * G)}*{labels(f'lam.{s.lhs}.{s.rhs}', eq)}*{s.rhs}")
+    for item in items:
+        k = int(n_thresholds[item])
+        n_eq = 0
+        terms = []
+        for t in range(1, k + 1):
+            key = (item, "|", f"t{t}")
+            eq = "thresholds" in ge and key not in rel
+            n_eq += eq
+            terms.append(f"{fixed([None] * G)}*{labels(f'th.{item}.t{t}', eq)}*t{t}")
+        lines.append(f"{item} | " + " + ".join(terms))
+        int_key = (item, "~1", "")
+        int_equal = "intercepts" in ge and int_key not in rel
+        int_free = n_eq >= 1 and not int_equal
+        lines.append(
+            f"{item} ~ {fixed(first_fixed(0.0, int_free))}*{labels(f'nu.{item}', False)}*1"
+        )
+        scale_free = n_eq >= 2 or (n_eq >= 1 and int_equal)
+        res_key = (item, "~~", item)
+        if theta:
+            res_equal = "residuals" in ge and res_key not in rel
+            free = scale_free and not res_equal
+            lines.append(
+                f"{item} ~~ {fixed(first_fixed(1.0, free))}*{labels(f'theta.{item}', False)}*{item}"
+            )
+        else:
+            lines.append(f"{item} ~*~ {fixed(first_fixed(1.0, scale_free))}*{item}")
+    metric = "loadings" in ge
+    scalar = "intercepts" in ge
+    for f in lv:
+        mean_free = (
+            scalar
+            and "means" not in ge
+            and (f, "~1", "") not in rel
+            or (scalar and (f, "~1", "") in rel)
+        )
+        lines.append(f"{f} ~ {fixed(first_fixed(0.0, mean_free))}*{labels(f'alpha.{f}', False)}*1")
+        var_free = metric and "lv.variances" not in ge or (metric and (f, "~~", f) in rel)
+        lines.append(
+            f"{f} ~~ {fixed(first_fixed(1.0, var_free))}*{labels(f'psi.{f}.{f}', False)}*{f}"
+        )
+    for i, a in enumerate(lv):
+        for b in lv[i + 1 :]:
+            explicit = any(s.op == "~~" and {s.lhs, s.rhs} == {a, b} for s in parsed.statements)
+            if not explicit:
+                lines.append(f"{a} ~~ {fixed([None] * G)}*{labels(f'psi.{a}.{b}', False)}*{b}")
+    for s in parsed.statements:
+        if s.op == "=~":
+            continue
+        if s.op == "~~" and s.lhs == s.rhs and (s.lhs in items or s.lhs in lvset):
+            raise ModelError(
+                f"{s.lhs} ~~ {s.rhs}: variances are set by the invariance ladder",
+                hint="Leave variances out of the model syntax for ordinal invariance testing.",
+            )
+        if s.op == "~1":
+            raise ModelError(
+                f"{_key_text((s.lhs, '~1', ''))}: intercepts and means are set by the invariance ladder",
+                hint="Leave intercepts out of the model syntax for ordinal invariance testing.",
+            )
+        lines.append(
+            _statement_text(
+                s.lhs, s.op, s.rhs, s.modifier.fixed, s.modifier.label, s.modifier.start
+            )
+        )
+    return "\n".join(lines)
+
+
+def _fit_ordinal(settings: _Settings, group_equal: tuple[str, ...], released: Sequence[Key]):
+    from .cfa.wls import cfa_ordinal
+
+    syntax = wu_estabrook_syntax(
+        settings.model,
+        settings.n_thresholds,
+        settings.ngroups,
+        group_equal,
+        released,
+        settings.parameterization,
     )
+    fit = cfa_ordinal(
+        syntax,
+        settings.data,
+        ordered=settings.ordered,
+        estimator="WLSMV",
+        parameterization=settings.parameterization,
+        group=settings.group,
+    )
+    return fit, list(getattr(fit, "notes", []))
+
+
+def _ordinal_invariance(
+    *,
+    model: str,
+    data: pd.DataFrame,
+    group: str,
+    ordered: list[str],
+    steps: Sequence[str] | None,
+    group_partial,
+    search_partial: bool,
+    rule: InvarianceRule,
+    min_invariant: int,
+    max_release: int | None,
+    stop_on_failure: bool,
+    structural: bool,
+    std_lv: bool,
+    notes: list[str],
+    parameterization: str,
+    ngroups: int,
+) -> InvarianceResult:
+    from .cfa.syntax import parse_model
+
+    if parameterization not in ("delta", "theta"):
+        raise ModelError(
+            f"unknown parameterization {parameterization!r}",
+            hint="Use parameterization='delta' (the default) or 'theta' (needed for the strict step).",
+        )
+    default = ["configural", "thresholds", "metric", "scalar"] + (
+        ["strict"] if parameterization == "theta" else []
+    )
+    ladder = list(steps) if steps is not None else default
+    unknown = [s for s in ladder if s not in ORDINAL_STEPS]
+    if unknown or not ladder or ladder[0] != "configural":
+        raise ModelError(
+            f"unknown or misplaced invariance step {unknown[0]!r}"
+            if unknown
+            else "the ladder must start at configural",
+            hint="Steps for ordinal items are, in order: configural, thresholds, metric, scalar, strict "
+            "(strict with parameterization='theta').",
+        )
+    ladder = [s for s in ORDINAL_STEPS if s in ladder]
+    if "strict" in ladder and parameterization != "theta":
+        raise ModelError(
+            "the strict step (equal residual variances) of ordinal items needs parameterization='theta'",
+            hint="Pass parameterization='theta', or leave 'strict' out of steps.",
+        )
+    parsed = parse_model(model)
+    items = [v for v in parsed.variable_names if v not in set(parsed.latent_names)]
+    rows = data[data[group].notna()]
+    complete = rows[items].apply(pd.to_numeric, errors="coerce").dropna()
+    n_thresholds = {i: int(complete[i].nunique()) - 1 for i in items if i in complete}
+    settings = _Settings(
+        model,
+        data,
+        group,
+        "WLSMV",
+        list(ordered),
+        "listwise",
+        True,
+        ngroups,
+        n_thresholds,
+        parameterization,
+    )
+    user_released = parse_partial(group_partial) if group_partial else []
+    for key in user_released:
+        _kind_of(key, parsed.latent_names)
+    state = _Ladder(settings, rule, min_invariant, max_release, search_partial)
+    state.step_kinds = ORDINAL_STEPS
+    state.fitter = _fit_ordinal
+    state.notes.extend(notes)
+    if std_lv is False:
+        state.notes.append(
+            "Ordinal models are identified as Wu & Estabrook (2016) propose: factor means 0 and variances 1 "
+            "in the first group (std_lv does not apply)."
+        )
+    return state.run(ladder, user_released, stop_on_failure, structural)

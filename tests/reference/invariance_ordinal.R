@@ -15,7 +15,8 @@
 #   asymptotic covariance Gamma -- and lavaan's result (trace of UGamma and UGamma^2, scale a,
 #   shift b, the difference statistic), to test the pure function satorra_2000() without the engine;
 # * lavTestScore() univariate score tests on the W&E metric and scalar models (lavaan falls back to
-#   the ordinary score test for WLSMV).
+#   the ordinary score test for WLSMV), and modindices() of the scalar model's intercepts (fixed at 0;
+#   the score tests of freeing them in the second group).
 #
 # Run from the repository root: Rscript tests/reference/invariance_ordinal.R
 #   -> tests/reference/invariance_ordinal.json
@@ -60,6 +61,10 @@ we_ladder <- function(parameterization) {
   )
   if (parameterization == "delta") {
     out$score <- list(metric = score_info(fits$metric), scalar = score_info(fits$scalar))
+    # the scalar model's intercepts are fixed at 0, not constrained: their modification indices are
+    # the score tests of freeing them in the second group
+    mi <- modindices(fits$scalar, op = "~1", free.remove = FALSE)
+    out$mi_intercepts <- df_cols(mi[mi$group == 2 & mi$lhs %in% items, c("lhs", "op", "group", "mi")])
     out$satorra2000 <- satorra_pieces(fits$configural, fits$thresholds)
   }
   out
