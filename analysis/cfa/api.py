@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 from collections.abc import Iterable, Sequence
 
@@ -11,6 +10,7 @@ import pandas as pd
 
 from moscale.errors import DataError, ModelError
 
+from ._blas import single_blas
 from .diagnostics import (
     check_identification,
     convergence_message,
@@ -25,17 +25,6 @@ from .samplestats import group_stats
 from .syntax import parse_model
 
 __all__ = ["cfa"]
-
-try:  # small matrices: one BLAS thread is much faster than several contending ones
-    from threadpoolctl import threadpool_limits as _limits
-except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
-    _limits = None
-
-
-def _blas_single():
-    if _limits is None:
-        return contextlib.nullcontext()
-    return _limits(limits=1, user_api="blas")
 
 
 def _choice(value: str, allowed: dict[str, str], what: str, hint: str) -> str:
@@ -100,7 +89,8 @@ def cfa(
         ``"default"`` (``"standard"`` for ML, ``"robust.huber.white"`` for MLR), ``"standard"``,
         ``"robust"``, or ``"none"``.
     information
-        ``"default"`` (expected for complete-data ML; observed for FIML and MLR, as lavaan 0.6.14),
+        ``"default"`` (expected for complete-data ML; observed for FIML and for robust standard
+        errors, as lavaan 0.6.14),
         ``"expected"`` or ``"observed"``.
 
     Returns
@@ -130,7 +120,7 @@ def cfa(
     >>> fit = cfa("visual =~ x1 + x2 + x3\\ntextual =~ x4 + x5 + x6", hs)  # doctest: +SKIP
     >>> fit.fit_measures(["chisq", "df", "cfi", "rmsea"])  # doctest: +SKIP
     """
-    with _blas_single():
+    with single_blas():
         return _cfa(
             model,
             data,
@@ -197,7 +187,8 @@ def _cfa(
         "Use information='default', 'expected' or 'observed'.",
     )
     if info == "default":
-        info = "observed" if (miss == "ml" or est_name == "MLR") else "expected"
+        # lavaan 0.6.14: observed information with missing data and with robust (sandwich) SEs
+        info = "observed" if (miss == "ml" or se_type == "robust.huber.white") else "expected"
     test_type = "yuan.bentler.mplus" if est_name == "MLR" else "standard"
     if not isinstance(data, pd.DataFrame):
         raise DataError(
@@ -328,6 +319,10 @@ def _param_names(pt) -> list[str]:
 
 
 def _numeric(frame: pd.DataFrame) -> np.ndarray:
+    if all(
+        pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in frame.dtypes
+    ):
+        return frame.to_numpy(dtype=float, na_value=np.nan)
     out = np.empty(frame.shape, dtype=float)
     for j, col in enumerate(frame.columns):
         s = frame[col]

@@ -28,56 +28,57 @@ __all__ = [
 ]
 
 
-def _rows(pt: ParTable, g: int = 1):
+def _records(pt: ParTable) -> list[dict]:
     f = pt.frame
-    return f[f["group"] == g]
+    return [
+        dict(lhs=a, op=b, rhs=c, group=int(g), free=int(fr), value=v)
+        for a, b, c, g, fr, v in zip(
+            f["lhs"], f["op"], f["rhs"], f["group"], f["free"], f["value"], strict=True
+        )
+    ]
 
 
 def check_identification(pt: ParTable, n_moments: int) -> None:
     """Raise :class:`ModelError` for models that cannot be identified (see module docstring)."""
+    recs = _records(pt)
+    lv_set = set(pt.lv_names)
+    first_free = {
+        fac: {
+            r["free"]
+            for r in recs
+            if r["group"] == 1 and r["op"] == "=~" and r["lhs"] == fac and r["free"] > 0
+        }
+        for fac in pt.lv_names
+    }
     for g in range(1, pt.ngroups + 1):
-        f = _rows(pt, g)
-        lv = pt.lv_names
-        lv_set = set(lv)
-        load = f[f["op"] == "=~"]
-        cov = f[(f["op"] == "~~") & f["lhs"].isin(lv_set)]
+        rg = [r for r in recs if r["group"] == g]
+        var = {r["lhs"]: r for r in rg if r["op"] == "~~" and r["lhs"] == r["rhs"]}
         where = f" in group {g}" if pt.ngroups > 1 else ""
-        for fac in lv:
-            rows = load[load["lhs"] == fac]
-            var_row = cov[(cov["lhs"] == fac) & (cov["rhs"] == fac)]
-            fixed_load = ((rows["free"] == 0) & (rows["value"] != 0)).any()
-            fixed_var = bool((var_row["free"] == 0).any()) if len(var_row) else False
-            tied = False
-            if g > 1:
-                # loadings equal to those of group 1 carry the scale over (group_equal="loadings")
-                first = pt.frame[
-                    (pt.frame["group"] == 1) & (pt.frame["op"] == "=~") & (pt.frame["lhs"] == fac)
-                ]
-                tied = bool(
-                    set(rows.loc[rows["free"] > 0, "free"])
-                    & set(first.loc[first["free"] > 0, "free"])
-                )
+        for fac in pt.lv_names:
+            rows = [r for r in rg if r["op"] == "=~" and r["lhs"] == fac]
+            var_row = var.get(fac)
+            fixed_load = any(r["free"] == 0 and r["value"] != 0 for r in rows)
+            fixed_var = var_row is not None and var_row["free"] == 0
+            # loadings equal to those of group 1 carry the scale over (group_equal="loadings")
+            tied = g > 1 and bool({r["free"] for r in rows if r["free"] > 0} & first_free[fac])
             if not fixed_load and not fixed_var and not tied:
                 raise ModelError(
                     f"factor {fac} has no scale{where}: all its loadings and its variance are free",
-                    hint=f"Fix one loading (`{fac} =~ 1*{rows['rhs'].iloc[0]} + ...`), fix its variance "
+                    hint=f"Fix one loading (`{fac} =~ 1*{rows[0]['rhs']} + ...`), fix its variance "
                     f"(`{fac} ~~ 1*{fac}`), or fit with std_lv=True.",
                 )
             k = len(rows)
-            indicators = list(rows["rhs"])
+            indicators = [r["rhs"] for r in rows]
             # Free parameters of the factor's own measurement part: its distinct free loadings, its
             # variance and its indicators' residual variances. An isolated factor with k indicators
             # offers k (k + 1) / 2 moments for them.
-            resid = []
+            free_idx = {r["free"] for r in rows if r["free"] > 0}
+            if var_row is not None and var_row["free"] > 0:
+                free_idx.add(var_row["free"])
             for ind in indicators:
-                if ind in lv_set:
-                    resid.append(cov[(cov["lhs"] == ind) & (cov["rhs"] == ind)])
-                else:
-                    resid.append(f[(f["op"] == "~~") & (f["lhs"] == ind) & (f["rhs"] == ind)])
-            free_idx = set(rows.loc[rows["free"] > 0, "free"])
-            free_idx |= set(var_row.loc[var_row["free"] > 0, "free"])
-            for r in resid:
-                free_idx |= set(r.loc[r["free"] > 0, "free"])
+                rr = var.get(ind)
+                if rr is not None and rr["free"] > 0:
+                    free_idx.add(rr["free"])
             if k == 1 and len(free_idx) > 1:
                 ind = indicators[0]
                 raise ModelError(
@@ -86,7 +87,7 @@ def check_identification(pt: ParTable, n_moments: int) -> None:
                     hint=f"Add indicators to {fac}, or fix the residual variance of {ind} "
                     f"(e.g. `{ind} ~~ 0*{ind}` to treat {ind} as measured without error).",
                 )
-            if k == 2 and len(free_idx) > 3 and not _correlated(pt, g, fac):
+            if k == 2 and len(free_idx) > 3 and not _correlated(rg, lv_set, fac):
                 raise ModelError(
                     f"factor {fac} has only two indicators ({', '.join(indicators)}) and is not "
                     f"correlated with any other factor{where}, so it is not identified",
@@ -103,19 +104,20 @@ def check_identification(pt: ParTable, n_moments: int) -> None:
         )
 
 
-def _correlated(pt: ParTable, g: int, fac: str) -> bool:
-    """Does the factor covary with another factor (a free or non-zero covariance, or through a
-    higher-order factor / as a higher-order factor)?"""
-    f = _rows(pt, g)
-    lv_set = set(pt.lv_names)
-    c = f[(f["op"] == "~~") & (f["lhs"] != f["rhs"]) & ((f["lhs"] == fac) | (f["rhs"] == fac))]
-    c = c[c["lhs"].isin(lv_set) & c["rhs"].isin(lv_set)]
-    if ((c["free"] > 0) | (c["value"].fillna(0) != 0)).any():
-        return True
-    load = f[f["op"] == "=~"]
-    # an indicator of a higher-order factor covaries with that factor's other indicators
-    for higher in load.loc[(load["rhs"] == fac) & load["lhs"].isin(lv_set), "lhs"]:
-        if (load["lhs"] == higher).sum() > 1:
+def _correlated(rg: list[dict], lv_set: set[str], fac: str) -> bool:
+    """Does the factor covary with another factor (a free or non-zero covariance, or as one of
+    several indicators of a higher-order factor)?"""
+    for r in rg:
+        if r["op"] == "~~" and r["lhs"] != r["rhs"] and fac in (r["lhs"], r["rhs"]):
+            if (
+                r["lhs"] in lv_set
+                and r["rhs"] in lv_set
+                and (r["free"] > 0 or (r["value"] or 0) != 0)
+            ):
+                return True
+    load = [r for r in rg if r["op"] == "=~"]
+    for higher in {r["lhs"] for r in load if r["rhs"] == fac and r["lhs"] in lv_set}:
+        if sum(1 for r in load if r["lhs"] == higher) > 1:
             return True
     return False
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sstats
 
+from ._blas import single_blas_method
 from .fit import compute_fit_measures, srmr_bentler
 from .fitting import FitCore, fit_baseline
 from .information import VcovResult, compute_vcov
@@ -181,6 +182,7 @@ class CFAResult:
             out = out.drop(columns="group")
         return out.reset_index(drop=True)
 
+    @single_blas_method
     def standardized(self, type: str = "std.all", level: float = 0.95) -> pd.DataFrame:
         """Standardized solution (lavaan ``standardizedSolution()``): est.std with delta-method se,
         z, p-value and CI. ``type`` is ``"std.all"`` (items and factors standardized) or
@@ -390,9 +392,11 @@ class CFAResult:
         self._cache["tests"] = out
         return out
 
+    @single_blas_method
     def chisq_test(self) -> Test | None:
         return self._tests().get("test")
 
+    @single_blas_method
     def scaled_test(self) -> ScaledTest | None:
         return self._tests().get("scaled")
 
@@ -416,6 +420,7 @@ class CFAResult:
         self._cache["baseline"] = out
         return out
 
+    @single_blas_method
     def fit_measures(self, names: list[str] | str | None = None) -> dict[str, float]:
         """Fit measures with lavaan's ``fitMeasures()`` names (npar, chisq, df, pvalue, cfi, tli,
         rmsea, rmsea.ci.lower/upper, srmr, aic, bic, ... and the .scaled/.robust variants for MLR
@@ -480,6 +485,7 @@ class CFAResult:
             robust=robust,
         )
 
+    @single_blas_method
     def modification_indices(self, minimum: float = 0.0) -> pd.DataFrame:
         """Modification indices for omitted loadings and residual covariances (and fixed
         parameters), sorted by size (lavaan ``modindices(sort. = TRUE)``): mi, epc, sepc.lv,

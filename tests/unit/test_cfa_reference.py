@@ -119,15 +119,22 @@ def _data(name: str) -> pd.DataFrame:
     return pd.read_csv(DATA / files[name])
 
 
+KWARGS: dict[str, dict] = {
+    "hs_mlr": {"estimator": "MLR"},
+    "hs_stdlv": {"std_lv": True},
+    "hs_rescov_mlr": {"estimator": "MLR"},
+    "pd_mlr": {"estimator": "MLR"},
+    "hs_mlrexpected": {"estimator": "MLR", "information": "expected"},
+    "hs_mlobserved": {"information": "observed"},
+    "hs_mlrobust": {"se": "robust"},
+    "bfi_mlr": {"estimator": "MLR"},
+    "bfi_fiml": {"missing": "fiml"},
+    "bfi_fiml_mlr": {"missing": "fiml", "estimator": "MLR"},
+}
+
+
 def _kwargs(key: str) -> dict:
-    kw: dict = {}
-    if "mlr" in key:
-        kw["estimator"] = "MLR"
-    if "stdlv" in key:
-        kw["std_lv"] = True
-    if "fiml" in key:
-        kw["missing"] = "fiml"
-    return kw
+    return KWARGS.get(key, {})
 
 
 @cache
@@ -146,11 +153,15 @@ BASIC = [
     "hs_second",
     "pd_ml",
     "pd_mlr",
+    "hs_means",
+    "hs_eq",
+    "hs_mlrexpected",
+    "hs_mlobserved",
+    "hs_mlrobust",
 ]
+SCALED = {"hs_mlr", "hs_rescov_mlr", "pd_mlr", "hs_mlrexpected", "bfi_mlr", "bfi_fiml_mlr"}
 BFI = ["bfi_ml", "bfi_mlr", "bfi_fiml", "bfi_fiml_mlr"]
-CASES = [("cfa_basic", k) for k in BASIC] + [
-    pytest.param("cfa_bfi", k, marks=pytest.mark.slow if "fiml" in k else ()) for k in BFI
-]
+CASES = [("cfa_basic", k) for k in BASIC] + [("cfa_bfi", k) for k in BFI]
 
 
 @pytest.mark.parametrize(("name", "key"), CASES)
@@ -183,12 +194,15 @@ def test_fit_measures(name, key):
     for k in ML_FIT:
         assert k in fm, k
         assert_close(fm[k], r["fit"][k], f"{key} {k}")
-    robust = ROBUST_FIT if "mlr" in key else (FIML_ML_ROBUST if "fiml" in key else [])
+    robust = ROBUST_FIT if key in SCALED else (FIML_ML_ROBUST if "fiml" in key else [])
     for k in robust:
         assert k in fm, k
         assert_close(fm[k], r["fit"][k], f"{key} {k}", rel=1e-3, abs_=1e-3)
-    if "mlr" not in key and "fiml" not in key:
+    if key not in SCALED and "fiml" not in key:
         assert "chisq.scaled" not in fm and "cfi.robust" not in fm
+    assert res.information == r["options"]["information"][0]
+    assert res.se == r["options"]["se"]
+    assert res.test == r["options"]["test"]
 
 
 @pytest.mark.parametrize(("name", "key"), CASES)
@@ -223,8 +237,7 @@ def test_standardized_r2_residuals_implied(name, key):
 
 @pytest.mark.parametrize(
     ("name", "key"),
-    [("cfa_basic", k) for k in BASIC]
-    + [("cfa_bfi", "bfi_ml"), pytest.param("cfa_bfi", "bfi_fiml", marks=pytest.mark.slow)],
+    [("cfa_basic", k) for k in BASIC] + [("cfa_bfi", "bfi_ml"), ("cfa_bfi", "bfi_fiml")],
 )
 def test_modification_indices(name, key):
     r = _ref(name)[key]
