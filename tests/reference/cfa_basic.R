@@ -23,6 +23,13 @@ y3 ~~ y7
 y4 ~~ y8
 y6 ~~ y8"
 
+hs_means <- paste(hs_model, "x1 ~ 1", sep = "\n")
+hs_eq <- "visual =~ x1 + a*x2 + b*x3
+textual =~ x4 + c*x5 + d*x6
+speed =~ x7 + x8 + x9
+a == b
+c == d"
+
 ref <- list(
   hs_ml = c(list(model = hs_model), fit_block(cfa(hs_model, data = hs))),
   hs_mlr = c(list(model = hs_model), fit_block(cfa(hs_model, data = hs, estimator = "MLR"))),
@@ -32,6 +39,13 @@ ref <- list(
   hs_rescov_mlr = c(list(model = hs_rescov), fit_block(cfa(hs_rescov, data = hs, estimator = "MLR"))),
   hs_second = c(list(model = hs_second), fit_block(cfa(hs_second, data = hs))),
   pd_ml = c(list(model = pd_model), fit_block(cfa(pd_model, data = pd))),
-  pd_mlr = c(list(model = pd_model), fit_block(cfa(pd_model, data = pd, estimator = "MLR")))
+  pd_mlr = c(list(model = pd_model), fit_block(cfa(pd_model, data = pd, estimator = "MLR"))),
+  # options and syntax variants
+  hs_means = c(list(model = hs_means), fit_block(cfa(hs_means, data = hs))),
+  hs_eq = c(list(model = hs_eq), fit_block(cfa(hs_eq, data = hs))),
+  hs_mlrexpected = c(list(model = hs_model),
+                     fit_block(cfa(hs_model, data = hs, estimator = "MLR", information = "expected"))),
+  hs_mlobserved = c(list(model = hs_model), fit_block(cfa(hs_model, data = hs, information = "observed"))),
+  hs_mlrobust = c(list(model = hs_model), fit_block(cfa(hs_model, data = hs, se = "robust.huber.white")))
 )
 write_ref(ref, "tests/reference/cfa_basic.json")
