@@ -217,7 +217,45 @@ def parse_ordinal_model(text: str) -> OrdinalParsedModel:
             sc.append(Statement(lhs, "~*~", lhs, st.modifier, st.line, st.column))
         else:
             core.append(st)
-    return OrdinalParsedModel(ParsedModel(tuple(core), text), tuple(th), tuple(sc))
+    return OrdinalParsedModel(
+        ParsedModel(tuple(_merge_repeated(core)), text),
+        tuple(_merge_repeated(th)),
+        tuple(_merge_repeated(sc)),
+    )
+
+
+def _merge_repeated(statements: list[Statement]) -> list[Statement]:
+    """Merge repeated terms of one parameter, as lavaan does: ``c(NA, NA)*x1 + c(a, a)*x1`` is one
+    free loading labelled ``a`` (semTools' ``measEq.syntax`` writes models this way)."""
+    out: list[Statement] = []
+    where: dict[tuple[str, str, str], int] = {}
+    for st in statements:
+        if st.op == "==":
+            out.append(st)
+            continue
+        key = (st.lhs, st.op, st.rhs)
+        if st.op == "~~" and st.rhs < st.lhs:
+            key = (st.rhs, st.op, st.lhs)
+        if key not in where:
+            where[key] = len(out)
+            out.append(st)
+            continue
+        prev = out[where[key]]
+        merged = {}
+        for attr in ("fixed", "label", "start"):
+            a, b = getattr(prev.modifier, attr), getattr(st.modifier, attr)
+            if a is not None and b is not None and a != b:
+                raise ModelError(
+                    f"{st.lhs} {st.op} {st.rhs} is given two different {attr} modifiers "
+                    f"(lines {prev.line} and {st.line})",
+                    location=f"model syntax, line {st.line}",
+                    hint="Keep one modifier of each kind per parameter.",
+                )
+            merged[attr] = a if a is not None else b
+        out[where[key]] = Statement(
+            prev.lhs, prev.op, prev.rhs, Modifier(**merged), prev.line, prev.column
+        )
+    return out
 
 
 # ---------------------------------------------------------------------------------------------

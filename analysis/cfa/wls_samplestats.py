@@ -492,7 +492,18 @@ def muthen1984_gamma(
         z1 = z1.copy()
         z1[:, start[num_idx]] *= -1.0  # the statistic is the negated mean
     z = np.hstack([z1, z_cor])
-    return n * (z.T @ z)
+    return n * _crossprod(z)
+
+
+def _crossprod(z: np.ndarray) -> np.ndarray:
+    """z'z through the symmetric rank-k BLAS update (half the work of a general product)."""
+    try:
+        from scipy.linalg.blas import dsyrk
+
+        upper = dsyrk(1.0, np.asfortranarray(z), trans=1)
+        return np.triu(upper) + np.triu(upper, 1).T
+    except (ImportError, ValueError):  # pragma: no cover - scipy always ships dsyrk
+        return z.T @ z
 
 
 # ---------------------------------------------------------------------------------------------

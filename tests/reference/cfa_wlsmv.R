@@ -189,6 +189,20 @@ ref$hs_mg_thr_load_theta <- c(list(model = m_hs, group = "school",
                                    group_equal = c("thresholds", "loadings")),
                               ord_block(fit, comprel = FALSE))
 
+# The invariance sequence as semTools writes it (Wu & Estabrook, 2016, identification; repeated
+# terms such as `c(NA, NA)*x1 + c(lambda.1_1, lambda.1_1)*x1`, free intercepts and scale factors)
+for (ge in list("configural", "thresholds", c("thresholds", "loadings"),
+                c("thresholds", "loadings", "intercepts"))) {
+  syn <- measEq.syntax(configural.model = m_hs, data = hso, ordered = hs9,
+                       parameterization = "delta", ID.fac = "std.lv",
+                       ID.cat = "Wu.Estabrook.2016", group = "school",
+                       group.equal = if (ge[1] == "configural") "" else ge)
+  txt <- as.character(syn)
+  fit <- cfa(txt, data = hso, group = "school", ordered = hs9, estimator = "WLSMV")
+  ref[[paste0("meq_", paste(ge, collapse = "_"))]] <- c(list(model = txt, group = "school"),
+                                                         ord_block(fit, comprel = FALSE))
+}
+
 # A polychoric matrix that is not positive definite: 60 cases, 25 items. lavaan returns NA for the
 # robust indices.
 small <- bfi_cc[501:560, items25]

@@ -62,6 +62,11 @@ CASES = {
         HSO,
         {"group": "school", "group_equal": ("thresholds", "loadings"), "parameterization": "theta"},
     ),
+    # semTools measEq.syntax (Wu & Estabrook 2016 identification), configural to scalar
+    "meq_configural": (HSO, {"group": "school"}),
+    "meq_thresholds": (HSO, {"group": "school"}),
+    "meq_thresholds_loadings": (HSO, {"group": "school"}),
+    "meq_thresholds_loadings_intercepts": (HSO, {"group": "school"}),
     # rows 501-560 (R's 1-based) of the complete cases: a polychoric matrix that is not PD
     "bfi5_small_notpd": (BFI_CC.iloc[500:560], {}),
 }
@@ -488,3 +493,12 @@ def test_composite_reliability_na_for_mixed_factor():
     cr = res.composite_reliability().set_index("factor")
     assert math.isnan(cr.loc["F1", "omega"]) and "continuous" in cr.loc["F1", "note"]
     assert 0 < cr.loc["F2", "omega"] < 1
+
+
+def test_repeated_terms_are_merged_as_lavaan():
+    p = parse_ordinal_model("F =~ c(NA, NA)*x1 + c(a, a)*x1 + x2\nx1 | c(NA, NA)*t1 + c(b, b)*t1")
+    load = p.core.statements[0]
+    assert (load.rhs, load.modifier.fixed, load.modifier.label) == ("x1", (None, None), ("a", "a"))
+    assert len(p.core.statements) == 2 and len(p.thresholds) == 1
+    with pytest.raises(ModelError, match="two different fixed"):
+        parse_ordinal_model("F =~ 1*x1 + 2*x1 + x2")
