@@ -1,0 +1,264 @@
+"""The report's groups section: invariance ladder per group variable (the planted non-invariant
+loading found by the partial search), group comparisons equal to compare_groups called directly,
+small groups reported and skipped, labels escaped, both languages.
+
+Every figure shown comes from moscale.analysis.invariance / moscale.analysis.groups, which are
+tested against lavaan/semTools and R in test_invariance*.py and test_groups.py; here we check that
+the section passes the right data to them and reports their results faithfully."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import moscale as ms
+from moscale.analysis import pipeline
+from moscale.analysis.groups import compare_groups
+from moscale.analysis.invariance import invariance
+from moscale.analysis.pipeline import AnalysisOptions, Context
+from moscale.analysis.report import Report
+from moscale.analysis.responses import read_responses
+from moscale.analysis.scoring import score
+from moscale.analysis.sections import groups as section
+from moscale.analysis.simulate import PopulationModel, simulate_responses
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+KEEP = ["ccrm.collab_core", "ccrm.crm_strategy"]
+
+
+def _context(data, instrument=None, model=None, keep=None, **opts) -> Context:
+    """A Context as pipeline.analyze builds it (without running the earlier sections)."""
+    options = AnalysisOptions(**opts)
+    ds = read_responses(
+        data,
+        instrument=instrument,
+        model=model,
+        groups=list(options.groups) or None,
+        cluster=options.cluster,
+    )
+    dims = {k: v for k, v in ds.dimensions.items() if v and (keep is None or k in keep)}
+    refl = pipeline._reflective(dims, ds.instrument)
+    ordinal, why = pipeline.decide_ordinal(ds.items, options.ordinal)
+    ctx = Context(
+        dataset=ds,
+        dataset_all=ds,
+        options=options,
+        dimensions=dims,
+        reflective=refl,
+        labels=pipeline._labels(dims, ds.instrument, options.lang),
+        ordinal=ordinal,
+        ordinal_reason=why,
+        estimator=(options.estimator or ("WLSMV" if ordinal else "MLR")).upper(),
+        model=pipeline.model_from_dimensions(refl) or None,
+        instrument=ds.instrument,
+    )
+    ctx.found["scores"] = score(ds)
+    return ctx
+
+
+@pytest.fixture(scope="module")
+def simulated() -> pd.DataFrame:
+    # the demo's design: 400 respondents in 120 firms, three industries; ccrm_a1 loads .30 in
+    # industry 2 (business services) and .70 elsewhere
+    model = PopulationModel(
+        n_firms=120,
+        missing_rate=0.02,
+        group_levels={"industry": [1, 2, 3]},
+        group_loadings={("ccrm_a1", "industry", 2): 0.30},
+    )
+    return simulate_responses(ms.load_instrument("example"), 400, seed=5, model=model)
+
+
+@pytest.fixture(scope="module")
+def built(simulated):
+    ctx = _context(simulated, instrument="example", keep=KEEP, groups=("industry",))
+    sec = section.build(ctx)
+    return ctx, sec
+
+
+def test_no_group_variable_no_section(simulated):
+    ctx = _context(simulated, instrument="example", keep=KEEP)
+    assert section.build(ctx) is None
+    assert "groups" not in ctx.results
+
+
+def test_ladder_table_chart_and_planted_loading(built):
+    ctx, sec = built
+    res = ctx.results["groups"]["variables"]["industry"]
+    assert res["groups"] == ["1", "2", "3"] and res["left_out"] == []
+    inv = res["invariance"]
+    # 3 groups of ~130 are too small for the two-factor model at 5 cases a parameter
+    assert inv["unit"] == "factor" and set(inv["units"]) == {
+        "ccrm_collab_core",
+        "ccrm_crm_strategy",
+    }
+    core = inv["units"]["ccrm_collab_core"]
+    # the planted loading is the first parameter the search releases, at the metric step
+    assert core["released"][0] == "ccrm_collab_core =~ ccrm_a1"
+    assert core["search"][0]["step"] == "metric"
+    assert core["decisions"]["metric"] == "holds (partial)" and core["partial"]
+    # observed scores of the dimension are compared at the level reached with all items equal
+    assert res["invariance"]["levels"]["ccrm.collab_core"] == core["full_level_reached"]
+    assert res["invariance"]["levels"]["ccrm.crm_strategy"] == (
+        inv["units"]["ccrm_crm_strategy"]["full_level_reached"]
+        if inv["units"]["ccrm_crm_strategy"]["released"]
+        else inv["units"]["ccrm_crm_strategy"]["level_reached"]
+    )
+    # the ladder table shows every fitted model with the numbers of the invariance result
+    table = next(t for t in sec.tables if t.id == "groups_industry_invariance")
+    steps = [s for u in inv["units"].values() for s in u["steps"]]
+    assert len(table.frame) == len(steps)
+    assert table.frame["CFI"].to_numpy() == pytest.approx([s["cfi"] for s in steps], abs=1e-12)
+    assert table.frame["ΔCFI"].to_numpy() == pytest.approx(
+        [np.nan if s["delta.cfi"] is None else s["delta.cfi"] for s in steps], nan_ok=True
+    )
+    assert "Chen, 2007" in table.note and "ΔCFI ≥ −.010" in table.note
+    assert "partial metric" in set(table.frame["Model"])
+    # the released parameter is reported as such, in words and in the search table
+    text = " ".join(sec.paragraphs)
+    assert "ccrm_collab_core → ccrm_a1" in text and "automatic search" in text
+    assert any(t.id == "groups_industry_partial" for t in sec.tables)
+    assert any("Collaborative core" in w and "metric" in w for w in sec.warnings)
+    assert {f.id for f in sec.figures} == {"groups_industry_ladder", "groups_industry_means"}
+    assert all(f.svg.startswith("<svg") for f in sec.figures)
+
+
+def test_invariance_json_equals_invariance_called_directly(built, simulated):
+    ctx, _ = built
+    ds = ctx.dataset
+    data = ds.items.copy()
+    data["industry"] = ds.background["industry"].map(lambda v: str(int(v)))
+    data = data.sort_values("industry", kind="stable")
+    items = ds.dimensions["ccrm.crm_strategy"]
+    direct = invariance(
+        "ccrm_crm_strategy =~ " + " + ".join(items),
+        data[[*items, "industry"]],
+        "industry",
+        estimator="MLR",
+        std_lv=True,
+        search_partial=True,
+    )
+    shown = ctx.results["groups"]["variables"]["industry"]["invariance"]["units"][
+        "ccrm_crm_strategy"
+    ]
+    assert json.dumps(shown, sort_keys=True) == json.dumps(direct.to_dict(), sort_keys=True)
+
+
+def test_comparison_json_equals_compare_groups_called_directly(built):
+    ctx, sec = built
+    ds = ctx.dataset
+    data = score(ds).scores[KEEP].copy()
+    data["industry"] = ds.background["industry"].map(lambda v: str(int(v)))
+    levels = ctx.results["groups"]["variables"]["industry"]["invariance"]["levels"]
+    direct = compare_groups(data, KEEP, "industry", invariance=levels, adjust="holm").to_dict()
+    shown = ctx.results["groups"]["variables"]["industry"]["comparison"]
+    for part in ("descriptives", "tests", "posthoc"):
+        a, b = pd.DataFrame(shown[part]), pd.DataFrame(direct[part])
+        pd.testing.assert_frame_equal(a, b)
+    assert shown["notes"] == direct["notes"]
+    # the tables show those numbers, with labels for codes
+    tests = next(t for t in sec.tables if t.id == "groups_industry_tests")
+    assert tests.frame["p (Holm)"].to_numpy() == pytest.approx(
+        pd.DataFrame(direct["tests"])["p_adjusted"].to_numpy(), rel=1e-12
+    )
+    desc = next(t for t in sec.tables if t.id == "groups_industry_descriptives")
+    assert set(desc.frame["Group"]) == {
+        "Manufacturing",
+        "Business services",
+        "Information and communication technology (ICT)",
+    }
+    assert any(t.id == "groups_industry_posthoc" for t in sec.tables)  # three groups
+    # what may be compared, in words
+    text = " ".join(sec.paragraphs)
+    assert "Holm" in text
+    assert "Collaborative core" in text and "partial invariance" in text
+
+
+def test_small_groups_are_reported_and_skipped(simulated, monkeypatch):
+    df = simulated.copy()
+    # industry 3 shrinks to 12 respondents: reported and left out, never merged
+    idx = df.index[df["industry"] == 3][12:]
+    df = df.drop(index=idx)
+    ctx = _context(df, instrument="example", keep=["ccrm.crm_strategy"], groups=("industry",))
+    sec = section.build(ctx)
+    res = ctx.results["groups"]["variables"]["industry"]
+    assert res["left_out"] == ["3"] and res["sizes"]["3"] == 12
+    assert res["groups"] == ["1", "2"]
+    assert any("fewer than 30" in w and "recoding" in w for w in sec.warnings)
+    assert any("fewer than 30" in w for w in ctx.warnings)
+    desc = pd.DataFrame(res["comparison"]["descriptives"])
+    assert set(desc["group"]) == {"1", "2"}
+    assert pd.DataFrame(res["comparison"]["tests"])["test"].iloc[0] == "Welch t"
+
+
+def test_invariance_error_is_reported_not_raised(simulated, monkeypatch):
+    # a group too small for the model: the engine's DataError becomes a warning with its hint,
+    # and the observed-score comparison still runs (marked as not tested for invariance)
+    monkeypatch.setattr(section, "MIN_GROUP_N", 5)
+    df = simulated.copy()
+    idx = df.index[df["industry"] == 3][8:]
+    df = df.drop(index=idx)
+    ctx = _context(df, instrument="example", keep=["ccrm.crm_strategy"], groups=("industry",))
+    sec = section.build(ctx)
+    res = ctx.results["groups"]["variables"]["industry"]
+    assert res["invariance"]["errors"] and "too small" in res["invariance"]["errors"][0]["message"]
+    assert any("What to do" in w for w in sec.warnings)
+    assert res["invariance"]["levels"]["ccrm.crm_strategy"] is None
+    assert "not tested" in " ".join(res["comparison"]["notes"])
+
+
+def test_whole_model_when_groups_are_large_enough(simulated, monkeypatch):
+    monkeypatch.setattr(section, "CASES_PER_PARAMETER", 1)
+    ctx = _context(simulated, instrument="example", keep=KEEP, groups=("industry",))
+    sec = section.build(ctx)
+    inv = ctx.results["groups"]["variables"]["industry"]["invariance"]
+    assert inv["unit"] == "model" and list(inv["units"]) == ["model"]
+    model = inv["units"]["model"]
+    assert "ccrm_collab_core =~ ccrm_a1" in model["released"]
+    assert "whole measurement model" in " ".join(sec.paragraphs)
+    # only the factor whose item was released drops to its fully invariant level
+    levels = inv["levels"]
+    assert levels["ccrm.collab_core"] == model["full_level_reached"]
+    assert levels["ccrm.crm_strategy"] == (
+        model["level_reached"]
+        if not any("crm_strategy" in p or "ccrm_b" in p for p in model["released"])
+        else model["full_level_reached"]
+    )
+
+
+def test_finnish_texts_and_labels(simulated):
+    ctx = _context(
+        simulated, instrument="example", keep=["ccrm.crm_strategy"], groups=("industry",), lang="fi"
+    )
+    sec = section.build(ctx)
+    assert sec.title.startswith("Ryhmät")
+    desc = next(t for t in sec.tables if t.id == "groups_industry_descriptives")
+    assert set(desc.frame["Ryhmä"]) == {
+        "Teollisuus",
+        "Liike-elämän palvelut",
+        "Informaatio- ja viestintäteknologia (ICT)",
+    }
+    text = " ".join(sec.paragraphs)
+    assert "toimiala" in text and "Holmin" in text
+    ladder = next(t for t in sec.tables if t.id == "groups_industry_invariance")
+    assert "Päätössääntö" in ladder.note and "konfiguraalinen" in set(ladder.frame["Malli"])
+
+
+def test_script_in_a_group_label_stays_escaped():
+    bfi = pd.read_csv(DATA / "bfi.csv").iloc[:600].copy()
+    bfi["grp"] = np.where(bfi["gender"] == 1, "<script>alert(1)</script>", "plain")
+    model = "agree =~ A1 + A2 + A3 + A4 + A5"
+    ctx = _context(bfi[["A1", "A2", "A3", "A4", "A5", "grp"]], model=model, groups=("grp",))
+    sec = section.build(ctx)
+    labels = ctx.results["groups"]["variables"]["grp"]["labels"]
+    assert "<script>alert(1)</script>" in labels
+    html = Report(title="t", sections=[sec], results=ctx.results).to_html()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    # the figures hold the label as escaped SVG text too
+    assert all("<script>alert" not in f.svg for f in sec.figures)
+    Report(title="t", sections=[sec], results=ctx.results).to_json()
