@@ -12,6 +12,10 @@ with ``W = diag(Gamma)^-1`` (DWLS; WLSMV, WLSM), ``W = I`` (ULS; ULSMV, ULSM) or
 
     tau*_ik = Delta_i (tau_ik - mu_i),        rho*_ij = Delta_i Delta_j Sigma_ij.
 
+Continuous indicators may be mixed in (``ordered=`` a subset, as lavaan): each contributes ``-mu_i``
+to the threshold block, its variance ``Sigma_ii`` to a variance block, and covariances
+``Delta_j Sigma_ij`` (its own scale factor is 1); its intercept and residual variance are free.
+
 *Delta parameterisation* (lavaan's default): ``Delta_i`` is a parameter (``y ~*~ y``, fixed at 1 in
 the first group) and the residual variances are not: ``theta_ii = 1/Delta_i^2 - (Lambda A Psi A'
 Lambda')_ii``. *Theta parameterisation*: ``theta_ii`` is a parameter (fixed at 1 in the first group)
@@ -19,7 +23,7 @@ and ``Delta_i = 1/sqrt(Sigma_ii)``. (Muthen & Asparouhov, 2002.)
 
 The Jacobian ``D = d sigma / d x`` is analytic (chain rule through the model matrices and the scale
 factors), and the minimum is found by Gauss-Newton steps ``x <- x + (D'WD)^-1 D'W (s - sigma)`` with a
-backtracking line search, finished by Newton steps on the exact Hessian.
+backtracking line search (BFGS as a fallback).
 
 Inference (lavaan 0.6.14, ``se = "robust.sem"``), with ``f_g = N_g/N``, ``E = sum_g f_g D_g' W_g D_g``:
 
@@ -1307,6 +1311,7 @@ class OrdinalCFAResult:
     _fit: dict[str, float] = field(default_factory=dict, repr=False)
     _pt: OrdinalParTable | None = field(default=None, repr=False)
     _model: OrdinalModel | None = field(default=None, repr=False)
+    _est: WLSEstimator | None = field(default=None, repr=False)
     _cache: dict = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ basics
@@ -1611,6 +1616,34 @@ class OrdinalCFAResult:
         if isinstance(names, str):
             names = [names]
         return {k: self._fit.get(k, float("nan")) for k in names}
+
+    def wls_parts(self) -> dict:
+        """The pieces of the robust corrections, for scaled difference tests between nested models
+        (Satorra, 2000; lavaan's ``lavTestLRT``): per group the Jacobian ``delta`` (moments x free
+        parameters) at the estimates, the ``weight`` (vector for DWLS/ULS, matrix for WLS),
+        ``gamma`` (NACOV), the residuals ``s - sigma``, and overall the unit information
+        ``E = sum_g f_g D'WD``, its inverse, the group fractions ``fg`` and sizes ``nobs``."""
+        if "wls_parts" not in self._cache:
+            est = self._est
+            e, jac = est.information(self.x)  # type: ignore[union-attr]
+            sig = self._model.moments(self.x)  # type: ignore[union-attr]
+            try:
+                e_inv = np.linalg.inv(e)
+            except np.linalg.LinAlgError:
+                e_inv = np.full_like(e, np.nan)
+            self._cache["wls_parts"] = {
+                "delta": jac,
+                "weight": list(est.weights),  # type: ignore[union-attr]
+                "full_weight": bool(est.full),  # type: ignore[union-attr]
+                "gamma": [st.gamma for st in self.sample],
+                "residuals": [st.wls_obs - sg for st, sg in zip(self.sample, sig, strict=True)],
+                "information": e,
+                "information_inv": e_inv,
+                "fg": np.array(est.fg),  # type: ignore[union-attr]
+                "nobs": list(self.nobs),
+                "free_names": list(self.vcov.index),
+            }
+        return self._cache["wls_parts"]
 
     def modification_indices(self, minimum: float = 0.0) -> pd.DataFrame:
         raise ModelError(
@@ -2072,6 +2105,7 @@ def _finish(
         _fit=fitm,
         _pt=opt,
         _model=mdl,
+        _est=est,
     )
 
 

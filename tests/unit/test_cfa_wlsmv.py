@@ -502,3 +502,16 @@ def test_repeated_terms_are_merged_as_lavaan():
     assert len(p.core.statements) == 2 and len(p.thresholds) == 1
     with pytest.raises(ModelError, match="two different fixed"):
         parse_ordinal_model("F =~ 1*x1 + 2*x1 + x2")
+
+
+def test_wls_parts_reproduce_the_scaled_test():
+    """The exported pieces give back lavaan's trace of U Gamma (for scaled difference tests)."""
+    res = fitted("hs_wlsmv")
+    parts = res.wls_parts()
+    d, w, gam = parts["delta"][0], parts["weight"][0], parts["gamma"][0]
+    v = w[:, None] * np.eye(w.size)
+    u = v - v @ d @ parts["information_inv"] @ d.T @ v
+    assert np.sum(u * gam) == pytest.approx(
+        REF["hs_wlsmv"]["tests"]["scaled.shifted"]["trace.UGamma"], rel=1e-6
+    )
+    assert parts["free_names"][0] == "visual=~x2"
