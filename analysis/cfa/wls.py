@@ -102,6 +102,7 @@ __all__ = [
     "build_ordinal_partable",
     "cfa_ordinal",
     "estimator_spec",
+    "maybe_cfa_ordinal",
     "ordinal_composite_reliability",
     "parse_ordinal_model",
 ]
@@ -1860,6 +1861,86 @@ def cfa_ordinal(
             missing=missing,
             ci_level=ci_level,
         )
+
+
+def maybe_cfa_ordinal(
+    model: str,
+    data: pd.DataFrame,
+    *,
+    estimator: str = "ML",
+    ordered: bool | Sequence[str] | None = None,
+    group: str | None = None,
+    group_equal: Sequence[str] = (),
+    missing: str = "listwise",
+    std_lv: bool = False,
+    se: str = "default",
+    information: str = "default",
+    parameterization: str = "delta",
+) -> OrdinalCFAResult | None:
+    """Dispatch for :func:`moscale.analysis.cfa.cfa`: the ordinal fit, or None for a continuous one.
+
+    * ``ordered`` given (True or a non-empty list): the model is fitted by :func:`cfa_ordinal`;
+      ``estimator="ML"`` (the continuous default) becomes ``"WLSMV"``, as lavaan switches its
+      default estimator for ordered data; ``"MLR"`` is refused (it treats items as continuous).
+    * no ``ordered`` but a least-squares estimator (WLSMV, ULSMV, ...): refused with a hint, since
+      these estimators are for ordered items here.
+    * otherwise: None (fit by ML/MLR).
+
+    ``se="default"`` keeps the estimator's choice; ``"robust"``/``"robust.sem"`` and ``"standard"``
+    override it. ``information`` must be "default" or "expected" (lavaan's WLSMV uses the expected
+    information).
+    """
+    if ordered is None or isinstance(ordered, bool):
+        is_ordered = bool(ordered)
+    else:
+        is_ordered = len([ordered] if isinstance(ordered, str) else list(ordered)) > 0
+    est = str(estimator).strip().upper()
+    if not is_ordered:
+        if est in WLS_ESTIMATORS:
+            raise ModelError(
+                f"estimator {estimator!r} is for ordered-categorical items, but ordered= was not "
+                "given",
+                hint="Pass ordered=True (or the list of ordered items); for continuous items use "
+                "estimator='ML' or 'MLR'.",
+            )
+        return None
+    if est in ("ML", "DEFAULT"):
+        est = "WLSMV"
+    elif est == "MLR":
+        raise ModelError(
+            "estimator 'MLR' treats the items as continuous, but ordered= declares them ordered",
+            hint="Use estimator='WLSMV' for ordered items, or drop ordered= to use MLR.",
+        )
+    if str(information).lower() not in ("default", "expected"):
+        raise ModelError(
+            f"information={information!r} is not available for ordered items",
+            hint="WLSMV uses the expected information (lavaan's default); leave information= out.",
+        )
+    se_map = {
+        "default": None,
+        "robust": "robust.sem",
+        "robust.sem": "robust.sem",
+        "standard": "standard",
+    }
+    key = str(se).lower()
+    if key not in se_map:
+        raise ModelError(
+            f"se={se!r} is not available for ordered items",
+            hint="Use se='default' (robust for WLSMV), 'robust' or 'standard'.",
+        )
+    miss = str(missing).lower()
+    return cfa_ordinal(
+        model,
+        data,
+        ordered=ordered,
+        estimator=est,
+        parameterization=parameterization,
+        group=group,
+        group_equal=tuple(group_equal),
+        std_lv=std_lv,
+        se=se_map[key],
+        missing="listwise" if miss in ("listwise", "default") else miss,
+    )
 
 
 def _single_thread_blas():

@@ -515,3 +515,25 @@ def test_wls_parts_reproduce_the_scaled_test():
         REF["hs_wlsmv"]["tests"]["scaled.shifted"]["trace.UGamma"], rel=1e-6
     )
     assert parts["free_names"][0] == "visual=~x2"
+
+
+def test_dispatch_helper_for_cfa():
+    from moscale.analysis.cfa.wls import maybe_cfa_ordinal
+
+    m = REF["hs_wlsmv"]["model"]
+    assert maybe_cfa_ordinal(m, HSO, estimator="ML") is None
+    res = maybe_cfa_ordinal(m, HSO, ordered=True)  # ML default -> WLSMV, as lavaan
+    assert res.estimator == "WLSMV"
+    assert res.fit["chisq.scaled"] == pytest.approx(
+        REF["hs_wlsmv"]["fit"]["chisq.scaled"], rel=1e-6
+    )
+    assert maybe_cfa_ordinal(m, HSO, ordered=True, estimator="ulsmv").estimator == "ULSMV"
+    res = maybe_cfa_ordinal(m, HSO, ordered=True, parameterization="theta", se="standard")
+    assert res.parameterization == "theta" and res.se == "standard"
+    with pytest.raises(ModelError, match="ordered= was not"):
+        maybe_cfa_ordinal(m, HSO, estimator="WLSMV")
+    with pytest.raises(ModelError, match="MLR"):
+        maybe_cfa_ordinal(m, HSO, ordered=True, estimator="MLR")
+    with pytest.raises(ModelError, match="listwise"):
+        maybe_cfa_ordinal(m, HSO, ordered=True, missing="fiml")
+    assert maybe_cfa_ordinal(m, HSO, ordered=[]) is None
