@@ -25,6 +25,7 @@ class FitCore:
     est: MLEstimator
     x: np.ndarray
     opt: OptimResult
+    x0: np.ndarray | None = None
 
 
 def fit_partable(pt: ParTable, stats: list[GroupStats], x0: np.ndarray | None = None) -> FitCore:
@@ -34,7 +35,7 @@ def fit_partable(pt: ParTable, stats: list[GroupStats], x0: np.ndarray | None = 
     if x0 is None:
         x0 = start_values(mm, stats)
     opt = minimize(est, x0)
-    return FitCore(pt, mm, est, opt.x, opt)
+    return FitCore(pt, mm, est, opt.x, opt, np.asarray(x0, dtype=float))
 
 
 def fit_baseline(ov_names: list[str], stats: list[GroupStats], meanstructure: bool) -> FitCore:

@@ -149,11 +149,14 @@ class CFAResult:
     # ------------------------------------------------------------------ estimates
     @property
     def partable(self) -> pd.DataFrame:
-        """The parameter table (lavaan ``parTable()``): id, lhs, op, rhs, user, group, free,
-        value (fixed value), ustart, label, plabel, est, se."""
+        """The parameter table (lavaan ``parTable()``): id, lhs, op, rhs, user, group, free (0 fixed,
+        else the parameter's index; equal labels share one), value (fixed value), ustart (user start
+        value), label, plabel, start (starting value used), est, se."""
         if "partable" not in self._cache:
             core = self._core
             f = core.pt.frame.copy()  # type: ignore[union-attr]
+            if core.x0 is not None:  # type: ignore[union-attr]
+                f["start"] = core.model.rows_from_x(core.x0)  # type: ignore[union-attr]
             f["est"] = core.model.rows_from_x(core.x)  # type: ignore[union-attr]
             se = np.zeros(len(f))
             if self._vcov is not None:

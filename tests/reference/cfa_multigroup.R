@@ -29,7 +29,11 @@ ref <- list(
                    fit_block(mg(group.equal = "loadings", std.lv = TRUE))),
   scalar_fiml = c(list(model = model, group_equal = list("loadings", "intercepts")),
                   fit_block(cfa(model, data = hs_na, group = "school", group.equal = c("loadings", "intercepts"),
-                                missing = "ml")))
+                                missing = "ml"))),
+  scalar_fiml_mlr = c(list(model = model, group_equal = list("loadings", "intercepts")),
+                      fit_block(cfa(model, data = hs_na, group = "school",
+                                    group.equal = c("loadings", "intercepts"), missing = "ml",
+                                    estimator = "MLR"), mi = FALSE))
 )
 ref$group_labels <- unique(hs$school)
 write_ref(ref, "tests/reference/cfa_multigroup.json")

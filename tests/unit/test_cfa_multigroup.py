@@ -15,7 +15,7 @@ import pytest
 
 from moscale.analysis.cfa import cfa
 
-from .test_cfa_reference import ML_FIT, ROBUST_FIT, assert_close
+from .test_cfa_reference import FIML_ML_ROBUST, ML_FIT, ROBUST_FIT, assert_close
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,7 +50,16 @@ def _fit(key: str):
     return cfa(r["model"], _data("fiml" in key), **kw)
 
 
-KEYS = ["configural", "metric", "scalar", "strict", "scalar_mlr", "metric_stdlv", "scalar_fiml"]
+KEYS = [
+    "configural",
+    "metric",
+    "scalar",
+    "strict",
+    "scalar_mlr",
+    "metric_stdlv",
+    "scalar_fiml",
+    "scalar_fiml_mlr",
+]
 
 
 @pytest.mark.parametrize("key", KEYS)
@@ -71,6 +80,9 @@ def test_multigroup_estimates_and_fit(key):
         assert_close(fm[k], r["fit"][k], f"{key} {k}")
     if "mlr" in key:
         for k in ROBUST_FIT:
+            assert_close(fm[k], r["fit"][k], f"{key} {k}", rel=1e-3)
+    elif "fiml" in key:
+        for k in FIML_ML_ROBUST:
             assert_close(fm[k], r["fit"][k], f"{key} {k}", rel=1e-3)
     std = res.standardized()
     rs = pd.DataFrame(r["std"])
