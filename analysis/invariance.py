@@ -644,6 +644,46 @@ def parse_partial(spec: str | Iterable[str]) -> list[Key]:
     return out
 
 
+def _check_partial(spec, parsed, *, ordinal: bool, theta: bool = False) -> list[Key]:
+    """``group_partial`` as parameter keys, checked against the model before anything is fitted."""
+    if not spec:
+        return []
+    keys = parse_partial(spec)
+    lv = parsed.latent_names
+    names = set(lv) | set(parsed.variable_names)
+    for key in keys:
+        kind = _kind_of(key, lv)
+        text = _key_text(key)
+        unknown = [v for v in (key[0], key[2]) if v and v not in names and not (key[1] == "|")]
+        if key[0] not in names:
+            unknown.insert(0, key[0])
+        if unknown:
+            raise ModelError(
+                f"group_partial names {text}, but {unknown[0]!r} is not in the model",
+                hint="Use the factor and item names of the model syntax, e.g. 'F =~ x3' or 'x3 ~ 1'.",
+            )
+        if kind == "loadings" and not any(
+            s.op == "=~" and s.lhs == key[0] and s.rhs == key[2] for s in parsed.statements
+        ):
+            raise ModelError(
+                f"group_partial names {text}, which is not a loading of the model",
+                hint="Release a loading the model has: the factor on the left of =~ and one of its items.",
+            )
+        if kind == "thresholds" and not ordinal:
+            raise ModelError(
+                f"group_partial names the threshold {text}, but the items are continuous",
+                hint="Thresholds exist for ordered items (estimator='WLSMV', ordered=...); release the "
+                "intercept instead, e.g. 'x3 ~ 1'.",
+            )
+        if ordinal and kind == "residuals" and not theta:
+            raise ModelError(
+                f"group_partial names the residual variance {text}, which is not a parameter under the "
+                "delta parameterization",
+                hint="Use parameterization='theta' to test (and release) residual variances of ordinal items.",
+            )
+    return keys
+
+
 def _fmt_value(v: float | None) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "NA"
@@ -1676,10 +1716,7 @@ def invariance(
         )
     ladder = [s for s in LEVELS if s in ladder]
 
-    user_released = parse_partial(group_partial) if group_partial else []
-    lv_names = parsed.latent_names
-    for key in user_released:
-        _kind_of(key, lv_names)
+    user_released = _check_partial(group_partial, parsed, ordinal=False)
     settings = _Settings(model, data, group, est, [], miss, std_lv, len(labels))
 
     state = _Ladder(settings, rule_obj, min_invariant, max_release, search_partial)
@@ -2306,9 +2343,9 @@ def _ordinal_invariance(
         n_thresholds,
         parameterization,
     )
-    user_released = parse_partial(group_partial) if group_partial else []
-    for key in user_released:
-        _kind_of(key, parsed.latent_names)
+    user_released = _check_partial(
+        group_partial, parsed, ordinal=True, theta=parameterization == "theta"
+    )
     state = _Ladder(settings, rule, min_invariant, max_release, search_partial)
     state.step_kinds = ORDINAL_STEPS
     state.fitter = _fit_ordinal

@@ -404,3 +404,12 @@ def test_result_is_json_ready(hs):
     assert [s["step"] for s in out["steps"]] == ["configural", "metric", "partial scalar", "strict"]
     assert out["rule"]["configural_rmsea"] == 0.10
     assert "Level reached: strict (partial)" in res.summary()
+
+
+def test_group_partial_is_checked_before_fitting(hs):
+    with pytest.raises(ModelError, match="'x33' is not in the model"):
+        invariance(HS_MODEL, hs, "school", group_partial=["x33 ~ 1"])
+    with pytest.raises(ModelError, match="not a loading"):
+        invariance(HS_MODEL, hs, "school", group_partial=["visual =~ x9"])
+    with pytest.raises(ModelError, match="continuous"):
+        invariance(HS_MODEL, hs, "school", group_partial=["x1 | t1"])
