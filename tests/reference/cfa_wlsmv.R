@@ -147,6 +147,12 @@ ref$ac_theta_stdlv <- c(list(model = m_ac), ord_block(fit))
 fit <- cfa(m_hs_th, data = hso[, hs9], ordered = TRUE, estimator = "WLSMV")
 ref$hs_threshold_syntax <- c(list(model = m_hs_th), ord_block(fit))
 
+# Binary items (tetrachoric correlations): the ordered HS items split at their middle category
+hsb <- hso
+for (v in hs9) hsb[[v]] <- as.integer(hso[[v]] >= 2)
+fit <- cfa(m_hs, data = hsb[, hs9], ordered = TRUE, estimator = "WLSMV")
+ref$hs_binary <- c(list(model = m_hs), ord_block(fit))
+
 # A cross-loading and a residual covariance
 m_hs_extra <- "visual =~ x1 + x2 + x3 + x9\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9\nx2 ~~ x3"
 fit <- cfa(m_hs_extra, data = hso[, hs9], ordered = TRUE, estimator = "WLSMV")

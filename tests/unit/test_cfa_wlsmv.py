@@ -39,6 +39,9 @@ HS = pd.read_csv(ROOT / "tests/data/holzinger_swineford_1939.csv")
 # x1-x3 continuous (the original scores), x4-x9 ordered
 HSM = pd.concat([HS[["x1", "x2", "x3"]], HSO[[f"x{i}" for i in range(4, 10)]]], axis=1)
 ORD49 = [f"x{i}" for i in range(4, 10)]
+HS9 = [f"x{i}" for i in range(1, 10)]
+HSB = HSO.copy()
+HSB[HS9] = (HSO[HS9] >= 2).astype(int)  # binary items, as the R script makes them
 
 CASES = {
     "ac_wlsmv": (BFI, {}),
@@ -51,6 +54,7 @@ CASES = {
     "hs_theta": (HSO, {"parameterization": "theta"}),
     "ac_theta_stdlv": (BFI, {"parameterization": "theta", "std_lv": True}),
     "hs_threshold_syntax": (HSO, {}),
+    "hs_binary": (HSB, {}),
     "hs_extra": (HSO, {}),
     "bfi_higher": (BFI, {}),
     "hs_mixed": (HSM, {"ordered": ORD49}),
