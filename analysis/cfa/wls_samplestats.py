@@ -605,6 +605,19 @@ def ordinal_group_stats(
         for j, nm in enumerate(names)
     ]
     cor = pc.unsmoothed.loc[names, names].to_numpy(dtype=float)
+    bad = [
+        f"{names[i]} and {names[j]}"
+        for i in range(p)
+        for j in range(i)
+        if not (np.isfinite(cor[i, j]) and abs(cor[i, j]) < 1.0)
+    ]
+    if bad:
+        raise DataError(
+            f"items {'; '.join(bad)} are perfectly associated{where} (a 2 x 2 table with two empty "
+            "cells), so their tetrachoric correlation is +-1 and has no sampling variance",
+            hint="Drop one item of each pair, or collapse categories so that the table has no "
+            "empty cells.",
+        )
     means = np.where(numeric, y.mean(axis=0), 0.0)
     variances = np.where(numeric, y.var(axis=0), 1.0)
     pair_i, pair_j = cor_pairs(p)

@@ -541,3 +541,10 @@ def test_dispatch_helper_for_cfa():
     with pytest.raises(ModelError, match="listwise"):
         maybe_cfa_ordinal(m, HSO, ordered=True, missing="fiml")
     assert maybe_cfa_ordinal(m, HSO, ordered=[]) is None
+
+
+def test_perfectly_associated_binary_items_are_named():
+    d = HSB.copy()
+    d["x3"] = d["x2"]  # identical binary items: a 2 x 2 table with two empty cells
+    with pytest.raises(DataError, match="x3 and x2 are perfectly associated"):
+        cfa_ordinal(REF["hs_wlsmv"]["model"], d)
