@@ -1,0 +1,63 @@
+"""Figure of the data-quality section: the missingness map, with its words in the report language.
+
+Drawn like :func:`moscale.analysis.plots.missingness_map` (same style, same escaping: matplotlib's SVG
+backend escapes every text it places), but with the axis text given by the caller, so that a Finnish
+report has Finnish figures, and with the items grouped by dimension.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .plots import _STYLE, _figure, _label, _to_svg
+
+
+def missingness_map(
+    missing: pd.DataFrame,
+    *,
+    xlabel: str,
+    groups: Sequence[int] | None = None,
+    title: str | None = None,
+) -> str:
+    """Respondents × items map of missing answers (dark = missing), respondents in file order.
+
+    Parameters
+    ----------
+    missing : DataFrame
+        Respondents in rows, items in columns, True where the answer is missing.
+    xlabel : str
+        Text under the map (e.g. "respondents (n = 300); dark = missing"), in the report language.
+    groups : sequence of int, optional
+        Number of consecutive items in each dimension; a thin line separates the dimensions.
+    title : str, optional
+    """
+    import matplotlib
+
+    m = missing.to_numpy(bool)
+    n_items = m.shape[1]
+    with matplotlib.rc_context(_STYLE):
+        fig, ax = _figure(7.0, max(2.0, 0.13 * n_items + 1.0))
+        ax.imshow(
+            m.T.astype(float),
+            aspect="auto",
+            cmap="Greys",
+            interpolation="nearest",
+            vmin=0,
+            vmax=1,
+        )
+        ax.set_yticks(range(n_items), [_label(c) for c in missing.columns], fontsize=6)
+        ax.set_xlabel(_label(xlabel))
+        if groups:
+            for edge in np.cumsum(list(groups))[:-1]:
+                ax.axhline(edge - 0.5, color="#2166ac", linewidth=0.6)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        if title:
+            ax.set_title(_label(title), loc="left")
+        return _to_svg(fig)
+
+
+__all__ = ["missingness_map"]
