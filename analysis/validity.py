@@ -248,6 +248,10 @@ def composite_reliability(
     With ``tau_eq=True`` coefficient alpha is returned instead, computed from the same Σ:
     ``k/(k-1) · (1 − tr Σ / 1'Σ1)``.
 
+    For an ordinal (WLSMV) result, ω is that of the sum of the observed ordinal scores (Green &
+    Yang, 2009), as semTools' default ``ord.scale = TRUE``; see
+    :func:`moscale.analysis.cfa.wls.ordinal_composite_reliability` (first group of a multi-group fit).
+
     Parameters
     ----------
     result : CFA result, optional
@@ -282,6 +286,14 @@ def composite_reliability(
     >>> round(float(composite_reliability(loadings=lam, factor_cov=phi, total_cov=sig)["F"]), 4)
     0.7449
     """
+    if result is not None and hasattr(result, "composite_reliability") and not tau_eq:
+        # an ordinal (WLSMV) fit: reliability of the sum of the observed ordinal scores, as
+        # semTools' compRelSEM(ord.scale = TRUE) (Green & Yang, 2009)
+        table = result.composite_reliability(ord_scale=True)
+        table = table[table["group"] == table["group"].iloc[0]]
+        return pd.Series(
+            table["omega"].to_numpy(float), index=table["factor"].tolist(), name="omega"
+        )
     lam, phi, sig = _matrices(result, loadings, factor_cov, total_cov, obs_var)
     out = {}
     for f in _reliability_factors(lam, drop_single):

@@ -433,3 +433,19 @@ def test_multigroup_result_is_refused_with_a_hint(cfa_api, hs):
     res = cfa_api.cfa(REF["hs"]["model"], hs, group="school")
     with pytest.raises(ModelError, match="one group at a time"):
         v.composite_reliability(res)
+
+
+def test_composite_reliability_of_an_ordinal_fit_is_semtools_ord_scale():
+    """compRelSEM(fit) on lavaan's WLSMV fit of bfi A + C (tests/reference/cfa_wlsmv.R)."""
+    import json
+    from pathlib import Path
+
+    from moscale.analysis.cfa.wls import cfa_ordinal
+
+    here = Path(__file__).resolve().parents[1]
+    ref = json.loads((here / "reference" / "cfa_wlsmv.json").read_text())["ac_wlsmv"]
+    data = pd.read_csv(here / "data" / "bfi.csv")[ref["items"]]
+    res = cfa_ordinal(ref["model"], data, ordered=True, estimator="WLSMV")
+    cr = v.composite_reliability(res)
+    for factor, value in ref["comprel"].items():
+        assert cr[factor] == pytest.approx(value, abs=1e-5)
