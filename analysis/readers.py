@@ -177,7 +177,7 @@ def parse_text(text: str, source: str, delimiter: str | None = None) -> RawTable
     try:
         for rec in reader:
             start, prev_end = prev_end + 1, reader.line_num
-            if not rec or all(not c.strip() for c in rec):
+            if not rec or not "".join(rec).strip():  # only blanks and delimiters
                 continue
             if header is None:
                 header, header_line = rec, start
@@ -209,12 +209,19 @@ def parse_text(text: str, source: str, delimiter: str | None = None) -> RawTable
         elif len(rec) < width:
             rec.extend([""] * (width - len(rec)))
     columns = _unique_columns(header, source)
-    frame = pd.DataFrame(records, columns=columns, dtype=object) if records else None
-    if frame is None:
+    # Column by column, each distinct text cleaned once: an answer column repeats a few codes.
+    cleaned_columns: dict[str, pd.Series] = {}
+    for col, values in zip(columns, zip(*records, strict=True) if records else (), strict=False):
+        codes, uniques = pd.factorize(np.array(values, dtype=object))
+        cleaned = np.empty(len(uniques), dtype=object)
+        for k, value in enumerate(uniques):
+            value = value.strip()
+            cleaned[k] = None if value.lower() in MISSING_TEXTS else value
+        cleaned_columns[col] = pd.Series(cleaned[codes], dtype=object)
+    if records:
+        frame = pd.DataFrame(cleaned_columns)
+    else:
         frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
-    for col in frame.columns:
-        stripped = frame[col].str.strip()
-        frame[col] = stripped.where(~stripped.str.lower().isin(MISSING_TEXTS), None)
     return RawTable(
         frame=frame,
         rows=np.asarray(lines, dtype=int),

@@ -681,7 +681,13 @@ def _as_numeric(s: pd.Series) -> pd.Series:
         return s.astype(float)
     if pd.api.types.is_numeric_dtype(s):
         return s.astype(float)
-    return pd.to_numeric(s.astype(object).where(s.notna(), None), errors="coerce").astype(float)
+    # Convert each distinct value once (answer columns repeat a few codes over many rows).
+    codes, uniques = pd.factorize(s.astype(object).to_numpy())
+    numbers = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce").astype(float)
+    out = np.full(len(s), np.nan)
+    seen = codes >= 0
+    out[seen] = numbers.to_numpy()[codes[seen]]
+    return pd.Series(out, index=s.index, name=s.name)
 
 
 # --- column maps from our exporters ---------------------------------------------------------------
