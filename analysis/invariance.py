@@ -717,115 +717,157 @@ def _statement_text(lhs: str, op: str, rhs: str, fixed=None, label=None, start=N
     return f"{lhs} {op} {pre}{rhs}"
 
 
+def _split_top(text: str, sep: str) -> list[str]:
+    out, depth, cur = [], 0, []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        if depth == 0 and text.startswith(sep, i):
+            out.append("".join(cur))
+            cur = []
+            i += len(sep)
+            continue
+        cur.append(ch)
+        i += 1
+    out.append("".join(cur))
+    return out
+
+
+def lavaan_syntax(syntax: str) -> str:
+    """The same model in the form R's lavaan reads: a term with several modifiers
+    (``c(0, NA)*c(a1, a2)*x``) becomes one term per modifier (``c(0, NA)*x + c(a1, a2)*x``), as
+    ``semTools::measEq.syntax`` writes it (lavaan keeps only one modifier of a chained term)."""
+    out = []
+    for line in syntax.splitlines():
+        m = re.match(r"^(\s*[A-Za-z_.][A-Za-z0-9_.]*\s*)(=~|~~|~\*~|~|\|)(\s*)(.*)$", line)
+        if not m:
+            out.append(line)
+            continue
+        head, op, space, rhs = m.groups()
+        terms = []
+        for term in _split_top(rhs, " + "):
+            parts = _split_top(term.strip(), "*")
+            mods, name = parts[:-1], parts[-1]
+            if len(mods) <= 1:
+                terms.append(term.strip())
+            else:
+                terms.extend(f"{mod}*{name}" for mod in mods)
+        out.append(f"{head}{op}{space}" + " + ".join(terms))
+    return "\n".join(out)
+
+
 def _canon(lhs: str, op: str, rhs: str) -> Key:
     if op == "~~" and rhs < lhs:
         return rhs, op, lhs
     return lhs, op, rhs
 
 
-def release_syntax(
+_EQ_LABEL = "eq."
+
+
+def measurement_syntax(
     model: str,
-    released: Sequence[Key],
     *,
     ngroups: int,
-    std_lv: bool = False,
     group_equal: Sequence[str] = (),
+    released: Sequence[Key] = (),
+    std_lv: bool = False,
 ) -> tuple[str, list[str]]:
-    """Rewrite ``model`` so that the ``released`` parameters stay free in every group under
-    ``group_equal`` (lavaan's ``group.partial``).
+    """lavaan syntax of one step of the ladder, every parameter written out per group.
 
-    Each released parameter gets one label per group, ``c(rel1.g1, rel1.g2, ...)``, which keeps the
-    equality labels of ``group_equal`` off it; its fixed/free pattern per group is the one the
-    constrained model would have (so a latent mean fixed at 0 in the first group stays fixed).
-    Returns the syntax and notes (e.g. a marker loading that is fixed and cannot be released).
+    The model is what lavaan's ``cfa(model, group = , group.equal = group_equal, group.partial =
+    released)`` fits (``semTools::measEq.syntax`` writes the same kind of syntax): each parameter of
+    a kind in ``group_equal`` carries one label in every group (``c(eq.lam.F.x2, eq.lam.F.x2)*x2``;
+    labels the user wrote are kept, and they tie as the user meant); ``released`` parameters stay
+    free in every group; with equal intercepts the latent means are free in groups 2..G, and under
+    ``std_lv`` with equal loadings so are the latent variances. Fixed values are written per group,
+    ``c(1, 1)*x1`` for a marker loading.
+
+    The syntax runs unchanged in R: ``lavaan::cfa(syntax, data, group = "...")``.
+
+    Returns
+    -------
+    (syntax, notes)
+        Notes say when a released parameter is fixed in every group (e.g. a marker loading).
     """
     from .cfa.partable import build_partable
     from .cfa.syntax import parse_model
 
     parsed = parse_model(model)
-    if not released:
-        return model, []
-    lv_names = parsed.latent_names
-    tables: dict[tuple[str, ...], pd.DataFrame] = {}
-
-    def table_without(kind: str) -> pd.DataFrame:
-        # The released parameter's fixed/free pattern is the one it has when its own kind is not
-        # constrained (e.g. a latent mean: fixed at 0 in the first group only).
-        ge = tuple(k for k in group_equal if k != kind)
-        if ge not in tables:
-            tables[ge] = build_partable(
-                parsed, ngroups=ngroups, std_lv=std_lv, meanstructure=True, group_equal=ge
-            ).frame
-        return tables[ge]
-
-    used_labels = {lab for s in parsed.statements for lab in (s.modifier.label or ()) if lab}
+    lv = parsed.latent_names
+    ge = set(group_equal)
+    rel = set(released)
+    pt = build_partable(parsed, ngroups=ngroups, std_lv=std_lv, meanstructure=True)
+    f = pt.frame
     notes: list[str] = []
-    by_key: dict[Key, pd.DataFrame] = {}
-    for key in released:
-        frame = table_without(_kind_of(key, lv_names) if key[1] in ("=~", "~1", "~~", "|") else "")
-        rows = frame[(frame["lhs"] == key[0]) & (frame["op"] == key[1]) & (frame["rhs"] == key[2])]
-        if rows.empty:
-            raise ModelError(
-                f"group_partial names {_key_text(key)}, which is not a parameter of the model",
-                hint="Write it as in the model: a loading is `F =~ x3`, an intercept `x3 ~ 1`, a residual "
-                "variance `x3 ~~ x3`; check the factor and item names.",
-            )
-        if rows["free"].eq(0).all():
+    keys = list(dict.fromkeys(zip(f["lhs"], f["op"], f["rhs"], strict=True)))
+    rows_of: dict[Key, list[int]] = {}
+    for i, key in enumerate(zip(f["lhs"], f["op"], f["rhs"], strict=True)):
+        rows_of.setdefault(key, []).append(i)
+    value = f["value"].to_numpy(dtype=float)
+    labels = f["label"].astype(str).to_numpy()
+    users = f["user"].to_numpy()
+    ustart = f["ustart"].to_numpy(dtype=float)
+    lines: list[str] = []
+    for key in keys:
+        rows = sorted(rows_of[key], key=lambda r: f.at[r, "group"])
+        kind = _kind_of(key, lv)
+        vals = [None if np.isnan(value[r]) else float(value[r]) for r in rows]
+        auto = all(users[r] == 0 for r in rows)
+        if key in rel and all(v is not None for v in vals):
             notes.append(
                 f"{_key_text(key)} is fixed in every group (e.g. the marker loading that sets the factor's "
                 "scale), so there is nothing to release."
             )
-            continue
-        by_key[key] = rows.sort_values("group")
-
-    def labels_for(k: int) -> tuple[str, ...]:
-        base = f"rel{k}"
-        while any(lab.startswith(base + ".g") for lab in used_labels):
-            base += "x"
-        return tuple(f"{base}.g{g + 1}" for g in range(ngroups))
-
-    def fixed_for(rows: pd.DataFrame) -> tuple[float | None, ...]:
-        return tuple(
-            None if rows["free"].iloc[g] > 0 else float(rows["value"].iloc[g])
-            for g in range(ngroups)
-        )
-
-    lines: list[str] = []
-    done: set[Key] = set()
-    order = {key: k for k, key in enumerate(by_key, start=1)}
-    for s in parsed.statements:
-        key = _canon(s.lhs, s.op, s.rhs)
-        mod = s.modifier
-        if key in by_key:
-            if mod.label is not None and len(mod.label) == 1 and ngroups > 1:
+        # identification freed by the constraints (lavaan's group.equal does the same)
+        if auto and kind == "means" and "intercepts" in ge and ("means" not in ge or key in rel):
+            vals = [vals[0]] + [None] * (len(vals) - 1)
+        if auto and kind == "lv.variances" and std_lv and "loadings" in ge:
+            if "lv.variances" not in ge or key in rel:
+                vals = [vals[0]] + [None] * (len(vals) - 1)
+        user_labels = [labels[r] for r in rows]
+        if any(user_labels):
+            labs = tuple(lab or None for lab in user_labels)
+            if key in rel and len(set(user_labels)) == 1 and ngroups > 1:
                 raise ModelError(
-                    f"{_key_text(key)} carries the label {mod.label[0]!r} in the model, which keeps it equal "
-                    "in every group, so it cannot be released",
+                    f"{_key_text(key)} carries the label {user_labels[0]!r} in the model, which keeps it "
+                    "equal in every group, so it cannot be released",
                     hint="Remove the label from the model syntax (or give one label per group with c(...)).",
                 )
-            if mod.label is not None:
-                lines.append(_statement_text(s.lhs, s.op, s.rhs, mod.fixed, mod.label, mod.start))
-            else:
-                lines.append(
-                    _statement_text(
-                        s.lhs,
-                        s.op,
-                        s.rhs,
-                        fixed_for(by_key[key]),
-                        labels_for(order[key]),
-                        mod.start,
-                    )
-                )
-            done.add(key)
+        elif kind in ge and key not in rel and any(v is None for v in vals):
+            base = f"{_EQ_LABEL}{_label_stem(key, kind)}"
+            labs = (base,) * ngroups
         else:
-            lines.append(_statement_text(s.lhs, s.op, s.rhs, mod.fixed, mod.label, mod.start))
-    for key, rows in by_key.items():
-        if key in done:
-            continue
-        lines.append(
-            _statement_text(key[0], key[1], key[2], fixed_for(rows), labels_for(order[key]))
-        )
+            labs = None
+        starts = [None if np.isnan(ustart[r]) else float(ustart[r]) for r in rows]
+        start = tuple(starts) if any(v is not None for v in starts) else None
+        fixed = tuple(vals)
+        if start is not None and any(v is None for v in start):
+            start = None  # lavaan's start() takes a number per group; keep the defaults
+        lines.append(_statement_text(key[0], key[1], key[2], fixed, labs, start))
+    for st in parsed.statements:
+        if st.op == "==":
+            lines.append(f"{st.lhs} == {st.rhs}")
     return "\n".join(lines), notes
+
+
+def _label_stem(key: Key, kind: str) -> str:
+    lhs, op, rhs = key
+    stem = {
+        "loadings": f"lam.{lhs}.{rhs}",
+        "intercepts": f"nu.{lhs}",
+        "means": f"alpha.{lhs}",
+        "residuals": f"theta.{lhs}",
+        "residual.covariances": f"theta.{lhs}.{rhs}",
+        "lv.variances": f"psi.{lhs}",
+        "lv.covariances": f"psi.{lhs}.{rhs}",
+        "thresholds": f"th.{lhs}.{rhs}",
+    }[kind]
+    return stem
 
 
 # ----------------------------------------------------------------------------------------------
@@ -839,7 +881,10 @@ def _constraint_classes(frame: pd.DataFrame) -> list[list[int]]:
     (``we.``...)."""
     plabels = set(frame["plabel"]) if "plabel" in frame else set()
     lab = frame["label"].astype(str)
-    tied = frame[(frame["free"] > 0) & (lab.isin(plabels) | lab.str.startswith(_EQ_PREFIX))]
+    tied = frame[
+        (frame["free"] > 0)
+        & (lab.isin(plabels) | lab.str.startswith(_EQ_PREFIX) | lab.str.startswith(_EQ_LABEL))
+    ]
     out = []
     for _, idx in tied.groupby("label", sort=False).groups.items():
         rows = sorted(int(i) for i in idx)
@@ -889,7 +934,8 @@ def _released_space(fit: Any, frame: pd.DataFrame, new_free: np.ndarray):
     full["free"] = new_free
     plabels = set(frame["plabel"]) if "plabel" in frame else set()
     lab = full["label"].astype(str)
-    full["label"] = np.where(lab.isin(plabels) | lab.str.startswith(_EQ_PREFIX), "", full["label"])
+    ladder = lab.isin(plabels) | lab.str.startswith(_EQ_PREFIX) | lab.str.startswith(_EQ_LABEL)
+    full["label"] = np.where(ladder, "", full["label"])
     npar = int(new_free.max())
     x = np.zeros(npar)
     added = (old_free == 0) & (new_free > 0)
@@ -1084,6 +1130,37 @@ def _records(df: pd.DataFrame) -> list[dict]:
     return out
 
 
+class ScoreTestTables(Mapping):
+    """Step -> score tests (:func:`score_tests`) of the constraints a failing step added; tables of
+    steps the ladder went past are computed when first read."""
+
+    def __init__(self) -> None:
+        self._tables: dict[str, pd.DataFrame] = {}
+        self._pending: dict[str, tuple[Any, tuple[str, ...]]] = {}
+
+    def put(self, step: str, table: pd.DataFrame | None) -> None:
+        if table is not None:
+            self._tables[step] = table
+
+    def defer(self, step: str, fit: Any, kinds: Sequence[str]) -> None:
+        self._pending[step] = (fit, tuple(kinds))
+
+    def __getitem__(self, step: str) -> pd.DataFrame:
+        if step not in self._tables and step in self._pending:
+            fit, kinds = self._pending.pop(step)
+            self._tables[step] = score_tests(fit, kinds=kinds)
+        return self._tables[step]
+
+    def __iter__(self):
+        return iter([*self._tables, *(k for k in self._pending if k not in self._tables)])
+
+    def __len__(self) -> int:
+        return len(set(self._tables) | set(self._pending))
+
+    def __repr__(self) -> str:
+        return f"ScoreTestTables({list(self)})"
+
+
 @dataclass
 class InvarianceResult:
     """The invariance ladder and what it allows.
@@ -1129,6 +1206,10 @@ class InvarianceResult:
     rule : InvarianceRule
     fits : dict
         Step name (as in ``steps``) -> the fitted :class:`~moscale.analysis.cfa.CFAResult`.
+    syntax : dict
+        Step name -> the lavaan syntax of that model, every parameter written per group; it runs
+        unchanged in R (``lavaan::cfa(syntax, data, group = "...")``, with ``ordered =`` and
+        ``parameterization =`` for ordinal items) to reproduce the step.
     """
 
     steps: pd.DataFrame
@@ -1138,7 +1219,7 @@ class InvarianceResult:
     partial: bool
     released: list[str]
     search: pd.DataFrame
-    score_tests: dict[str, pd.DataFrame]
+    score_tests: Mapping[str, pd.DataFrame]
     structural: pd.DataFrame
     latent_means: pd.DataFrame
     notes: list[str]
@@ -1151,6 +1232,7 @@ class InvarianceResult:
     model: str
     ordered: list[str] = field(default_factory=list)
     fits: dict[str, Any] = field(default_factory=dict, repr=False)
+    syntax: dict[str, str] = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict:
         """JSON-ready results (no NaN: missing numbers are None)."""
@@ -1174,6 +1256,7 @@ class InvarianceResult:
             "structural": _records(self.structural),
             "latent_means": _records(self.latent_means),
             "notes": list(self.notes),
+            "syntax": dict(self.syntax),
         }
 
     def summary(self) -> str:
@@ -1243,27 +1326,22 @@ class _Settings:
 def _fit(settings: _Settings, group_equal: tuple[str, ...], released: Sequence[Key]):
     from .cfa.api import cfa
 
-    syntax, notes = release_syntax(
+    syntax, notes = measurement_syntax(
         settings.model,
-        released,
         ngroups=settings.ngroups,
-        std_lv=settings.std_lv,
         group_equal=group_equal,
+        released=released,
+        std_lv=settings.std_lv,
     )
-    kw: dict[str, Any] = {}
-    if settings.ordered:
-        kw["ordered"] = settings.ordered
     fit = cfa(
         syntax,
         settings.data,
         estimator=settings.estimator,
         group=settings.group,
-        group_equal=group_equal,
         missing=settings.missing,
         std_lv=settings.std_lv,
-        **kw,
     )
-    return fit, notes
+    return fit, notes, syntax
 
 
 def _indices(fm: Mapping[str, float], estimator: str) -> tuple[dict[str, float], str]:
@@ -1321,6 +1399,10 @@ def _difference(fit1, fit0, estimator: str) -> DifferenceTest:
 def _wls_pieces(fit) -> dict[str, list[np.ndarray]]:
     """Per group: Jacobian of the thresholds and polychoric correlations with respect to the free
     parameters, the DWLS weights (diagonal) and Gamma, at the estimates of an ordinal fit."""
+    parts = getattr(fit, "wls_parts", None)
+    if callable(parts):
+        p = parts()
+        return {"delta": p["delta"], "weights": p["weight"], "gammas": p["gamma"]}
     from .cfa.wls import WLSEstimator
 
     est = WLSEstimator(fit._model, fit.sample, fit.spec)
@@ -1744,13 +1826,24 @@ class _Ladder:
         self.fits: dict[str, Any] = {}
         self.notes: list[str] = []
         self.search_rows: list[dict] = []
-        self.score: dict[str, pd.DataFrame] = {}
+        self.score = ScoreTestTables()
+        self._first_scores: pd.DataFrame | None = None
+        self._baseline: dict | None = None
+        self._syntax: dict[int, str] = {}
         self.decisions: dict[str, str] = {}
         self.step_kinds = _CONTINUOUS_STEPS
         self.fitter = _fit
 
     def fit(self, group_equal: tuple[str, ...], released: Sequence[Key]):
-        fit, notes = self.fitter(self.s, group_equal, released)
+        fit, notes, syntax = self.fitter(self.s, group_equal, released)
+        self._syntax[id(fit)] = syntax
+        # Every model of the ladder has the same baseline (independence) model: fit it once.
+        # (CFAResult caches it in ``_cache["baseline"]``.)
+        cache = getattr(fit, "_cache", None)
+        if isinstance(cache, dict) and hasattr(fit, "_baseline"):
+            if self._baseline is None:
+                self._baseline = fit._baseline()
+            cache.setdefault("baseline", self._baseline)
         for n in notes + list(fit.warnings):
             if n not in self.notes:
                 self.notes.append(n)
@@ -1826,17 +1919,18 @@ class _Ladder:
             self.rows.append(row)
             self.fits[name] = fit
             if not ok:
-                st = score_tests(fit, kinds=new)
-                self.score[step] = st
                 found = None
                 if self.search:
                     found = self._search(step, kinds, new, rel, fit, ref_fit, ref_row, lv_names)
                 if found is not None:
+                    self.score.put(step, self._first_scores)
                     fit, row, rel = found
                     ok = True
                     self.rows.append(row)
                     self.fits[row["step"]] = fit
-                else:
+                elif stop_on_failure:
+                    st = self.score[step] if step in self.score else score_tests(fit, kinds=new)
+                    self.score.put(step, st)
                     top = _candidates(st, fit.ngroups)
                     if not top.empty:
                         show = ", ".join(
@@ -1847,6 +1941,13 @@ class _Ladder:
                             f"{show}. Partial invariance can be tested with group_partial=[...] or "
                             "search_partial=True."
                         )
+                else:
+                    # computed when first looked at (the ladder goes on; nothing here needs them)
+                    self.score.defer(step, fit, new)
+                    self.notes.append(
+                        f"{step} invariance does not hold; score_tests[{step!r}] ranks its constraints by how "
+                        "much releasing each would improve the fit."
+                    )
             if ok:
                 self.decisions[step] = row["decision"]
                 if step in LEVELS:
@@ -1926,6 +2027,9 @@ class _Ladder:
             model=s.model,
             ordered=list(s.ordered),
             fits=self.fits,
+            syntax={
+                name: lavaan_syntax(self._syntax.get(id(f), "")) for name, f in self.fits.items()
+            },
         )
 
     def _levels_in_order(self, ladder: list[str]) -> tuple[str, str, bool]:
@@ -1957,6 +2061,9 @@ class _Ladder:
                 )
                 return None
             st = score_tests(current, kinds=new)
+            if n_rel == 0:
+                self._first_scores = st
+                self.score.put(step, st)
             cand = _candidates(st, current.ngroups)
             chosen = None
             for r in cand.itertuples():
@@ -2278,7 +2385,7 @@ def _fit_ordinal(settings: _Settings, group_equal: tuple[str, ...], released: Se
         parameterization=settings.parameterization,
         group=settings.group,
     )
-    return fit, list(getattr(fit, "notes", []))
+    return fit, list(getattr(fit, "notes", [])), syntax
 
 
 def _ordinal_invariance(

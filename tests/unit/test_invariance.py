@@ -18,8 +18,8 @@ from moscale.analysis.invariance import (
     InvarianceRule,
     chisq_difference,
     invariance,
+    measurement_syntax,
     parse_partial,
-    release_syntax,
     satorra_2000,
     satorra_bentler_2001,
 )
@@ -244,31 +244,47 @@ def test_parse_partial_forms():
         parse_partial(["x3 ~ F"])
 
 
-def test_release_syntax_frees_a_parameter_per_group():
-    syn, notes = release_syntax(
+def test_measurement_syntax_writes_every_parameter_per_group():
+    syn, notes = measurement_syntax(
         HS_MODEL,
-        [("visual", "=~", "x3"), ("x7", "~1", ""), ("visual", "=~", "x1")],
         ngroups=2,
         group_equal=("loadings", "intercepts"),
+        released=[("visual", "=~", "x3"), ("x7", "~1", ""), ("visual", "=~", "x1")],
     )
-    assert "visual =~ NA*" not in syn
-    assert "visual =~ c(NA, NA)*c(rel1.g1, rel1.g2)*x3" in syn
-    assert "x7 ~ c(NA, NA)*c(rel2.g1, rel2.g2)*1" in syn
-    assert any("marker" in n for n in notes)  # x1 is fixed at 1 in every group
-    # latent means under equal intercepts: fixed at 0 in the first group, free elsewhere
-    syn, _ = release_syntax(
-        HS_MODEL, [("speed", "~1", "")], ngroups=3, group_equal=("loadings", "intercepts", "means")
+    lines = syn.splitlines()
+    assert "visual =~ c(1.0, 1.0)*x1" in lines  # the marker
+    assert "visual =~ c(NA, NA)*c(eq.lam.visual.x2, eq.lam.visual.x2)*x2" in lines
+    assert "visual =~ c(NA, NA)*x3" in lines  # released: free in each group
+    assert "x7 ~ c(NA, NA)*1" in lines
+    assert "x1 ~ c(NA, NA)*c(eq.nu.x1, eq.nu.x1)*1" in lines
+    assert "speed ~ c(0.0, NA)*1" in lines  # equal intercepts free the latent means of group 2
+    assert "x1 ~~ c(NA, NA)*x1" in lines
+    assert any("marker" in n for n in notes)  # x1's loading is fixed at 1 in every group
+    # three groups, equal means released for speed: fixed at 0 in the first group only
+    syn, _ = measurement_syntax(
+        HS_MODEL,
+        ngroups=3,
+        group_equal=("loadings", "intercepts", "means"),
+        released=[("speed", "~1", "")],
     )
-    assert "speed ~ c(0.0, NA, NA)*c(rel1.g1, rel1.g2, rel1.g3)*1" in syn
+    assert "speed ~ c(0.0, NA, NA)*1" in syn.splitlines()
+    assert "visual ~ c(0.0, 0.0, 0.0)*1" in syn.splitlines()
+    # std_lv: equal loadings free the latent variances of the later groups
+    syn, _ = measurement_syntax(HS_MODEL, ngroups=2, group_equal=("loadings",), std_lv=True)
+    assert "visual ~~ c(1.0, NA)*visual" in syn.splitlines()
+    assert "visual =~ c(NA, NA)*c(eq.lam.visual.x1, eq.lam.visual.x1)*x1" in syn.splitlines()
 
 
-def test_release_syntax_refuses_user_labelled_parameter():
+def test_measurement_syntax_keeps_user_labels_and_refuses_to_release_them():
+    syn, _ = measurement_syntax("F =~ x1 + a*x2 + a*x3", ngroups=2, group_equal=("loadings",))
+    assert "F =~ c(NA, NA)*c(a, a)*x2" in syn.splitlines()
     with pytest.raises(ModelError, match="label"):
-        release_syntax(
-            "F =~ x1 + a*x2 + x3", [("F", "=~", "x2")], ngroups=2, group_equal=("loadings",)
+        measurement_syntax(
+            "F =~ x1 + a*x2 + x3",
+            ngroups=2,
+            group_equal=("loadings",),
+            released=[("F", "=~", "x2")],
         )
-    with pytest.raises(ModelError, match="not a parameter"):
-        release_syntax(HS_MODEL, [("visual", "=~", "x9")], ngroups=2, group_equal=("loadings",))
 
 
 # ------------------------------------------------------------------------------ partial search
@@ -413,3 +429,13 @@ def test_group_partial_is_checked_before_fitting(hs):
         invariance(HS_MODEL, hs, "school", group_partial=["visual =~ x9"])
     with pytest.raises(ModelError, match="continuous"):
         invariance(HS_MODEL, hs, "school", group_partial=["x1 | t1"])
+
+
+def test_each_step_keeps_its_lavaan_syntax(hs):
+    res = invariance(
+        HS_MODEL, hs, "school", rule={"configural_rmsea": 0.10}, steps=["configural", "metric"]
+    )
+    assert set(res.syntax) == {"configural", "metric"}
+    assert "c(eq.lam.visual.x2, eq.lam.visual.x2)" in res.syntax["metric"]
+    assert "eq." not in res.syntax["configural"]
+    assert res.to_dict()["syntax"]["metric"] == res.syntax["metric"]

@@ -249,3 +249,15 @@ def test_bfi_gender_wlsmv_ladder_matches_lavaan():
     merged = theirs.merge(ours, on=["lhs", "op", "rhs", "group"], suffixes=("_r", ""))
     assert len(merged) == len(theirs) == 2 * (25 + 125)
     assert np.max(np.abs(merged["est"] - merged["est_r"])) < 1e-3
+
+
+def test_result_syntax_is_what_lavaan_reads(ref, delta_ladder):
+    # lavaan keeps one modifier per term, so fixed values and labels go in separate terms, as
+    # semTools::measEq.syntax writes them (this syntax reproduces our chi-square in R)
+    syn = delta_ladder.syntax["thresholds"].splitlines()
+    assert "u1 ~ c(0.0, NA)*1 + c(nu.u1.g1, nu.u1.g2)*1" in syn
+    assert any(
+        line.startswith("u1 | c(NA, NA)*t1 + c(we.th.u1.t1, we.th.u1.t1)*t1 + ") for line in syn
+    )
+    semtools = ref["we_delta"]["syntax"]["thresholds"]
+    assert "u1 ~ c(0, NA)*1 + c(nu.1.g1, nu.1.g2)*1" in semtools
