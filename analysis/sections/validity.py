@@ -257,7 +257,10 @@ TEXT: dict[str, dict[str, str]] = {
             "correlation of the marker with the construct scores): {lost}"
         ),
         "marker_lw_ok": "every significant correlation between the constructs stays significant.",
-        "marker_lw_lost": "the correlation of {pairs} is no longer significant.",
+        "marker_lw_lost": (
+            "these correlations between the constructs are no longer significant after the "
+            "adjustment: {pairs}."
+        ),
         "marker_title": "CFA marker-variable technique: model comparisons",
         "col_comparison": "Comparison",
         "col_dchi": "Δχ²",
@@ -512,7 +515,10 @@ TEXT: dict[str, dict[str, str]] = {
             "positiivinen korrelaatio konstruktipistemäärien kanssa): {lost}"
         ),
         "marker_lw_ok": "kaikki konstruktien väliset merkitsevät korrelaatiot pysyvät merkitsevinä.",
-        "marker_lw_lost": "korrelaatio {pairs} ei ole enää merkitsevä.",
+        "marker_lw_lost": (
+            "nämä konstruktien väliset korrelaatiot eivät ole enää merkitseviä korjauksen jälkeen: "
+            "{pairs}."
+        ),
         "marker_title": "Faktorianalyyttinen merkkimuuttujatekniikka: mallivertailut",
         "col_comparison": "Vertailu",
         "col_dchi": "Δχ²",
