@@ -44,6 +44,7 @@ structure analysis: the problem of capitalization on chance. *Psychological Bull
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -71,6 +72,17 @@ __all__ = [
 LEVELS = ("configural", "metric", "scalar", "strict")
 
 _NAN = float("nan")
+
+
+def _single_blas():
+    """One BLAS thread, as the CFA engine runs (small matrices: threads only contend)."""
+    try:
+        from .cfa._blas import single_blas
+    except ImportError:  # pragma: no cover
+        import contextlib
+
+        return contextlib.nullcontext()
+    return single_blas()
 
 
 @dataclass(frozen=True)
@@ -749,8 +761,9 @@ def lavaan_syntax(syntax: str) -> str:
             continue
         head, op, space, rhs = m.groups()
         terms = []
-        for term in _split_top(rhs, " + "):
-            parts = _split_top(term.strip(), "*")
+        split = _split_top if ('"' in rhs or "'" in rhs) else (lambda t, sep: t.split(sep))
+        for term in split(rhs, " + "):
+            parts = split(term.strip(), "*")
             mods, name = parts[:-1], parts[-1]
             if len(mods) <= 1:
                 terms.append(term.strip())
@@ -794,27 +807,13 @@ def measurement_syntax(
     (syntax, notes)
         Notes say when a released parameter is fixed in every group (e.g. a marker loading).
     """
-    from .cfa.partable import build_partable
-    from .cfa.syntax import parse_model
-
-    parsed = parse_model(model)
-    lv = parsed.latent_names
+    parsed, lv, keys, rows_of, value, labels, users, ustart = _base_table(model, ngroups, std_lv)
     ge = set(group_equal)
     rel = set(released)
-    pt = build_partable(parsed, ngroups=ngroups, std_lv=std_lv, meanstructure=True)
-    f = pt.frame
     notes: list[str] = []
-    keys = list(dict.fromkeys(zip(f["lhs"], f["op"], f["rhs"], strict=True)))
-    rows_of: dict[Key, list[int]] = {}
-    for i, key in enumerate(zip(f["lhs"], f["op"], f["rhs"], strict=True)):
-        rows_of.setdefault(key, []).append(i)
-    value = f["value"].to_numpy(dtype=float)
-    labels = f["label"].astype(str).to_numpy()
-    users = f["user"].to_numpy()
-    ustart = f["ustart"].to_numpy(dtype=float)
     lines: list[str] = []
     for key in keys:
-        rows = sorted(rows_of[key], key=lambda r: f.at[r, "group"])
+        rows = rows_of[key]
         kind = _kind_of(key, lv)
         vals = [None if np.isnan(value[r]) else float(value[r]) for r in rows]
         auto = all(users[r] == 0 for r in rows)
@@ -853,6 +852,33 @@ def measurement_syntax(
         if st.op == "==":
             lines.append(f"{st.lhs} == {st.rhs}")
     return "\n".join(lines), notes
+
+
+@functools.lru_cache(maxsize=16)
+def _base_table(model: str, ngroups: int, std_lv: bool):
+    """The configural parameter table of ``model`` (the same for every step of a ladder), as plain
+    arrays: rows of each parameter ordered by group."""
+    from .cfa.partable import build_partable
+    from .cfa.syntax import parse_model
+
+    parsed = parse_model(model)
+    f = build_partable(parsed, ngroups=ngroups, std_lv=std_lv, meanstructure=True).frame
+    keys = list(dict.fromkeys(zip(f["lhs"], f["op"], f["rhs"], strict=True)))
+    group = f["group"].to_numpy()
+    rows_of: dict[Key, list[int]] = {}
+    for i, key in enumerate(zip(f["lhs"], f["op"], f["rhs"], strict=True)):
+        rows_of.setdefault(key, []).append(i)
+    rows_of = {k: sorted(v, key=lambda r: group[r]) for k, v in rows_of.items()}
+    return (
+        parsed,
+        tuple(parsed.latent_names),
+        keys,
+        rows_of,
+        f["value"].to_numpy(dtype=float),
+        f["label"].astype(str).to_numpy(),
+        f["user"].to_numpy(),
+        f["ustart"].to_numpy(dtype=float),
+    )
 
 
 def _label_stem(key: Key, kind: str) -> str:
@@ -1005,6 +1031,11 @@ def score_tests(fit: Any, kinds: Sequence[str] | None = None) -> pd.DataFrame:
     Rosseel, Y. (2012). lavaan: an R package for structural equation modeling. *Journal of
     Statistical Software*, 48(2).
     """
+    with _single_blas():
+        return _score_tests(fit, kinds)
+
+
+def _score_tests(fit: Any, kinds: Sequence[str] | None) -> pd.DataFrame:
     cols = ["parameter", "lhs", "op", "rhs", "kind", "groups", "X2", "df", "pvalue"]
     if not getattr(fit, "converged", False):
         raise ModelError(
@@ -1702,6 +1733,46 @@ def invariance(
     >>> res.level_reached  # doctest: +SKIP
     'metric'
     """
+    with _single_blas():
+        return _invariance(
+            model,
+            data,
+            group,
+            estimator,
+            ordered,
+            missing=missing,
+            std_lv=std_lv,
+            steps=steps,
+            group_partial=group_partial,
+            search_partial=search_partial,
+            rule=rule,
+            min_invariant=min_invariant,
+            max_release=max_release,
+            stop_on_failure=stop_on_failure,
+            structural=structural,
+            parameterization=parameterization,
+        )
+
+
+def _invariance(
+    model,
+    data,
+    group,
+    estimator,
+    ordered,
+    *,
+    missing,
+    std_lv,
+    steps,
+    group_partial,
+    search_partial,
+    rule,
+    min_invariant,
+    max_release,
+    stop_on_failure,
+    structural,
+    parameterization,
+) -> InvarianceResult:
     from .cfa.partable import build_partable
     from .cfa.syntax import parse_model
 
@@ -2060,7 +2131,7 @@ class _Ladder:
                     f"The search for partial {step} invariance stopped after {n_rel} release(s) (max_release)."
                 )
                 return None
-            st = score_tests(current, kinds=new)
+            st = _score_tests(current, new)
             if n_rel == 0:
                 self._first_scores = st
                 self.score.put(step, st)
