@@ -653,6 +653,7 @@ def build(ctx: Any) -> Section:
         total_cells = int(miss.to_numpy().sum())
         missing_result["respondents"] = {
             **counts,
+            "pct": {k: 100.0 * v / n for k, v in counts.items()},
             "threshold_pct": resp_threshold,
             "max_share_missing": float(share.max()),
         }
@@ -796,6 +797,9 @@ def _careless(ctx: Any, t: dict[str, Any], scr: Any) -> tuple[Table, dict[str, A
     result = {
         **scr.to_dict(),
         "n_screened": n_screened,
+        "pct_flagged": {
+            r: 100.0 * v / n_screened if n_screened else None for r, v in scr.flagged.items()
+        },
         "rules_applied": applied,
         "rules_not_applied": {r: TEXT["en"]["rule_missing"][r] for r in not_applied},
     }

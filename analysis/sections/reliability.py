@@ -34,6 +34,8 @@ ALPHA_BANDS = (
     (0.50, "poor"),
     (-np.inf, "unacceptable"),
 )
+#: Fewest bootstrap resamples for an interval (reliability() refuses fewer).
+MIN_BOOT = 100
 #: Corrected item-total correlation below this is weak (Nunnally & Bernstein, 1994).
 WEAK_ITEM_REST = 0.30
 #: Omega hierarchical from which a total score is essentially unidimensional (Rodriguez, Reise &
@@ -173,6 +175,10 @@ TEXT: dict[str, dict[str, Any]] = {
         ),
         "w_low": "{dim}: α = {alpha} is below .60 ({band}).",
         "w_failed": "Reliability of {dim} could not be computed: {error}",
+        "w_few_boot": (
+            "{b} bootstrap resamples are too few for a confidence interval, so no bootstrap "
+            "interval was computed; use 2,000 (the default) or at least 100."
+        ),
         "w_ho_failed": "Omega hierarchical of {scale} could not be computed: {error}",
     },
     "fi": {
@@ -330,6 +336,10 @@ TEXT: dict[str, dict[str, Any]] = {
         ),
         "w_low": "{dim}: α = {alpha} on alle .60 ({band}).",
         "w_failed": "Ulottuvuuden {dim} reliabiliteettia ei voitu laskea: {error}",
+        "w_few_boot": (
+            "{b} bootstrap-otosta on liian vähän luottamusväliin, joten bootstrap-väliä ei "
+            "laskettu; käyttäkää 2 000:ta (oletus) tai vähintään 100:aa."
+        ),
         "w_ho_failed": "Mittarin {scale} hierarkkista omegaa ei voitu laskea: {error}",
     },
 }
@@ -360,6 +370,13 @@ def _ci(res: Any, coefficient: str, method: str) -> tuple[float, float]:
 
 def _num(value: float | None) -> float:
     return float("nan") if value is None else float(value)
+
+
+def n_boot_used(ctx: Any) -> int:
+    """Bootstrap resamples: the option, or none when it is too few for an interval (under 100,
+    which :func:`reliability` refuses)."""
+    b = int(ctx.options.bootstrap)
+    return b if b == 0 or b >= MIN_BOOT else 0
 
 
 def higher_order_label(ctx: Any, key: str) -> str:
@@ -393,7 +410,7 @@ def compute(ctx: Any) -> tuple[dict[str, Any], dict[str, Any], dict[str, str], d
     opts = ctx.options
     common = {
         "ordinal": ctx.ordinal or "auto",
-        "n_boot": int(opts.bootstrap),
+        "n_boot": n_boot_used(ctx),
         "seed": opts.seed,
     }
 
@@ -492,7 +509,9 @@ def build(ctx: Any) -> Section:
         band = alpha_band(res.alpha)
         row[t["verdict"]] = t["bands"][band] if band else ""
         rows.append(row)
-    n_boot = int(opts.bootstrap)
+    n_boot = n_boot_used(ctx)
+    if n_boot != int(opts.bootstrap):
+        warnings.append(t["w_few_boot"].format(b=int(opts.bootstrap)))
     boot = t["boot"].format(b=n_boot, seed=opts.seed) if n_boot else t["no_boot"]
     if rows:
         frame = pd.DataFrame(rows)
@@ -704,6 +723,7 @@ def build(ctx: Any) -> Section:
             "level": 0.95,
         },
         "dimensions": {k: r.to_dict() for k, r in by_dim.items()},
+        "alpha_labels": {k: alpha_band(r.alpha) for k, r in by_dim.items()},
         "higher_order": {k: _higher_order_dict(r) for k, r in by_ho.items()},
         "not_applicable": {k: {"model": m, "reason": NO_ALPHA_REASON[m]} for k, m in na.items()},
         "failed": {**failed, **failed_ho},

@@ -139,6 +139,11 @@ def test_missing_per_dimension_and_respondent_are_the_counts(example):
     resp = miss["respondents"]
     assert resp["complete"] + resp["some"] + resp["many"] + resp["none_answered"] == n
     assert resp["complete"] == len(items.dropna())
+    table = _table(section, "quality_missing_respondents").frame
+    assert table["n"].tolist() == [resp[k] for k in ("complete", "some", "many", "none_answered")]
+    assert table["%"].tolist() == [
+        resp["pct"][k] for k in ("complete", "some", "many", "none_answered")
+    ]
     assert miss["mcar_test"] is None  # not computed, and the note says so
     assert "MCAR" in _table(section, "quality_missing_respondents").note
     dims = _table(section, "quality_missing_dimensions").frame
@@ -159,6 +164,7 @@ def test_careless_table_carries_the_screening_flags(example):
     assert frame["Flagged"].tolist() == [scr.flagged[r] for r in applied] + [scr.flagged["any"]]
     assert frame["Excluded"].iloc[-1] == scr.excluded["total"]
     assert frame["% flagged"].iloc[0] == pytest.approx(100 * scr.flagged[applied[0]] / 240)
+    assert frame["% flagged"].tolist() == [res["pct_flagged"][r] for r in applied + ["any"]]
     assert set(res["rules_not_applied"]) == set(RULES) - set(applied)
 
 

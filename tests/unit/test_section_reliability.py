@@ -174,6 +174,7 @@ def test_summary_table_traces_every_figure(example):
         assert row["Ordinal ω"] == res.ordinal_omega
         assert row["Mean r"] == res.average_r
         assert row["α is"] == rel_section.alpha_band(res.alpha)
+        assert ctx.results["reliability"]["alpha_labels"][key] == row["α is"]
     for key, res in ctx.found["reliability"].items():
         items = next(
             t for t in section.tables if t.id == "reliability_items_" + key.replace(".", "_")
@@ -312,3 +313,14 @@ def test_degenerate_data_do_not_stop_the_report():
     html = Report(title="t", sections=[rel_section.build(ctx2)]).to_html()
     assert EVIL not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     json.dumps(Report(title="t", sections=[section], results=ctx.results).to_dict())
+
+
+def test_too_few_bootstrap_resamples_give_no_bootstrap_interval_and_a_warning():
+    ctx = _context(BFI.iloc[:200], model="A =~ A2 + A3 + A4 + A5", bootstrap=50)
+    section = rel_section.build(ctx)
+    res = ctx.found["reliability"]["A"]
+    assert set(res.ci["method"]) == {"feldt", "duhachek"}
+    assert ctx.results["reliability"]["settings"]["n_boot"] == 0
+    assert any("50 bootstrap resamples are too few" in w for w in section.warnings)
+    row = section.tables[0].frame.iloc[0]
+    assert np.isnan(row["BCa LL"]) and row["Feldt LL"] < row["α"]
