@@ -233,16 +233,15 @@ TEXT: dict[str, dict[str, str]] = {
             "(esim. ryhmäksi 'muu') ja aja analyysi uudelleen."
         ),
         "too_few_groups": (
-            "{group}: vähintään {min} vastaajan ryhmiä on alle kaksi, joten muuttujan {group} "
-            "ryhmiä ei voi verrata."
+            "{group}: vähintään {min} vastaajan ryhmiä on alle kaksi, joten ryhmiä ei voi verrata."
         ),
         "group_sizes": "{group}: {sizes}.",
         "unit_model": (
-            "Mittausinvarianssi muuttujan {group} ryhmien välillä testattiin koko mittausmallille "
+            "Mittausinvarianssi ryhmien välillä (ryhmittelijä: {group}) testattiin koko mittausmallille "
             "({n_factors} faktoria) yhdellä monen ryhmän CFA:lla kussakin vaiheessa ({estimator})."
         ),
         "unit_factor": (
-            "Mittausinvarianssi muuttujan {group} ryhmien välillä testattiin ulottuvuus kerrallaan "
+            "Mittausinvarianssi ryhmien välillä (ryhmittelijä: {group}) testattiin ulottuvuus kerrallaan "
             "(kullekin yhden faktorin malli, {estimator}): pienimmässä ryhmässä on {n_min} "
             "käyttökelpoista havaintoa koko mallin {npar} ryhmäkohtaiselle vapaalle parametrille, "
             "vähemmän kuin tarvittavat {cpp} havaintoa parametria kohden (Bentler & Chou, 1987)."
@@ -260,7 +259,7 @@ TEXT: dict[str, dict[str, str]] = {
         "too_few_items": (
             "Ulottuvuudella {dim} on alle kolme osiota, joten sen invarianssia ei testattu erikseen."
         ),
-        "failed": "Invarianssia muuttujan {group} ryhmien välillä ei voitu testata ({what}): {message}",
+        "failed": "Invarianssia ryhmien välillä (ryhmittelijä: {group}) ei voitu testata ({what}): {message}",
         "failed_hint": "Mitä tehdä: {hint}",
         "level_full": "{dim}: {level} pätee.",
         "level_partial": (
@@ -303,7 +302,7 @@ TEXT: dict[str, dict[str, str]] = {
             "vertailukelpoisia ryhmien välillä; yhteyksiä voi verrata vain osittaisessa "
             "latenttimallissa."
         ),
-        "comparison_failed": "Ryhmävertailu muuttujan {group} ryhmien välillä epäonnistui: {message}",
+        "comparison_failed": "Ryhmävertailu (ryhmittelijä: {group}) epäonnistui: {message}",
         "warn_level": (
             "{group}: täysi {step} ei päde ulottuvuudella {dim} (saavutettu taso: "
             "{reached}); katso ryhmäosio ennen keskiarvojen vertailua."

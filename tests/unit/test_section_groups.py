@@ -262,3 +262,77 @@ def test_script_in_a_group_label_stays_escaped():
     # the figures hold the label as escaped SVG text too
     assert all("<script>alert" not in f.svg for f in sec.figures)
     Report(title="t", sections=[sec], results=ctx.results).to_json()
+
+
+# ------------------------------------------------------------------------- against lavaan (demo)
+DEMO = Path(__file__).resolve().parents[2] / "analysis" / "data" / "demo_responses.csv"
+REF = Path(__file__).resolve().parents[1] / "reference" / "section_groups_demo.json"
+STEP_KEYS = {
+    "configural": "configural",
+    "metric": "metric",
+    "partial metric": "partial_metric",
+    "scalar": "scalar",
+    "strict": "strict",
+    "partial strict": "partial_strict",
+}
+DIFF_KEYS = {
+    "metric": "metric_vs_configural",
+    "partial metric": "partial_metric_vs_configural",
+    "scalar": "scalar_vs_previous",
+    "strict": "strict_vs_scalar",
+    "partial strict": "partial_strict_vs_scalar",
+}
+
+
+@pytest.mark.slow
+def test_groups_section_matches_lavaan_on_the_demo():
+    """The section's data flow (missing codes, reverse keying, group order, listwise deletion per
+    dimension, std.lv) gives lavaan's numbers: `Rscript tests/reference/section_groups_demo.R`."""
+    ref = json.loads(REF.read_text())
+    ctx = _context(DEMO, instrument="example", keep=KEEP, groups=("industry",))
+    section.build(ctx)
+    res = ctx.results["groups"]["variables"]["industry"]
+    units = res["invariance"]["units"]
+    for name in ("ccrm_collab_core", "ccrm_crm_strategy"):
+        r, mine = ref[name], units[name]
+        assert mine["nobs"] == r["nobs"]
+        for row in mine["steps"]:
+            fm = r[STEP_KEYS[row["step"]]]
+            assert row["chisq"] == pytest.approx(fm["chisq"], rel=1e-4, abs=1e-3)
+            assert row["df"] == fm["df"]
+            # robust (MLR) figures: 1e-3
+            assert row["chisq.scaled"] == pytest.approx(fm["chisq.scaled"], abs=1e-3)
+            assert row["cfi"] == pytest.approx(fm["cfi.robust"], abs=1e-3)
+            assert row["tli"] == pytest.approx(fm["tli.robust"], abs=1e-3)
+            assert row["rmsea"] == pytest.approx(fm["rmsea.robust"], abs=1e-3)
+            assert row["srmr"] == pytest.approx(fm["srmr"], rel=1e-4, abs=1e-3)
+            if row["step"] in DIFF_KEYS:
+                d = r[DIFF_KEYS[row["step"]]]
+                assert row["diff.stat"] == pytest.approx(d["stat"], abs=1e-3)
+                assert row["diff.df"] == d["df"]
+                assert row["diff.pvalue"] == pytest.approx(d["p"], abs=1e-3)
+    # the search released, first, the loading with the largest joint score test in lavaan
+    core = units["ccrm_collab_core"]
+    scores = ref["ccrm_collab_core"]["metric_scores"]
+    first = core["search"][0]
+    assert first["parameter"] == max(scores, key=scores.get) == "ccrm_collab_core =~ ccrm_a1"
+    assert first["X2"] == pytest.approx(scores[first["parameter"]], abs=1e-3)
+    assert core["released"] == [
+        "ccrm_collab_core =~ ccrm_a1",
+        "ccrm_collab_core =~ ccrm_a2",
+        "ccrm_a1 ~~ ccrm_a1",
+    ]
+    assert not units["ccrm_crm_strategy"]["released"]
+    # observed-score comparison: Welch's ANOVA of the dimension scores, Holm across the two
+    tests = {t["score"]: t for t in res["comparison"]["tests"]}
+    for key, name in (
+        ("ccrm.collab_core", "ccrm_collab_core"),
+        ("ccrm.crm_strategy", "ccrm_crm_strategy"),
+    ):
+        w = ref["welch"][name]
+        assert tests[key]["statistic"] == pytest.approx(w["F"], rel=1e-6)
+        assert tests[key]["df2"] == pytest.approx(w["df2"], rel=1e-6)
+        assert tests[key]["p"] == pytest.approx(w["p"], rel=1e-6)
+        assert tests[key]["p_adjusted"] == pytest.approx(w["p_holm"], rel=1e-6)
+        desc = [d for d in res["comparison"]["descriptives"] if d["score"] == key]
+        assert {d["group"]: d["mean"] for d in desc} == pytest.approx(w["means"], rel=1e-9)

@@ -1,0 +1,300 @@
+"""The report's methods paragraph: the numbers it fills in are those the other sections show
+(taken from the same result objects and formatted the same way), in English and Finnish; it adapts
+when sections are missing; the references list every method cited and the instrument's scales; the
+closing verdict goes to the summary.
+
+The statistics themselves are tested against R where they are computed (test_cfa_reference.py,
+test_reliability.py, test_validity.py, test_invariance*.py, test_multilevel.py, test_efa*.py)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import moscale as ms
+from moscale.analysis import pipeline
+from moscale.analysis.cfa.api import cfa
+from moscale.analysis.factorability import bartlett, kmo
+from moscale.analysis.nfactors import parallel_analysis
+from moscale.analysis.pipeline import AnalysisOptions, Context
+from moscale.analysis.reliability import reliability
+from moscale.analysis.responses import read_responses
+from moscale.analysis.scoring import score
+from moscale.analysis.sections import firm, groups, methods
+from moscale.analysis.simulate import PopulationModel, simulate_responses
+from moscale.analysis.tables import format_value
+from moscale.analysis.validity import discriminant_validity
+
+KEEP = ["ccrm.collab_core", "ccrm.crm_strategy"]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _context(ds, lang="en", **opts) -> Context:
+    options = AnalysisOptions(lang=lang, **opts)
+    dims = {k: v for k, v in ds.dimensions.items() if k in KEEP}
+    ctx = Context(
+        dataset=ds,
+        dataset_all=ds,
+        options=options,
+        dimensions=dims,
+        reflective=dims,
+        labels=pipeline._labels(dims, ds.instrument, lang),
+        ordinal=False,
+        ordinal_reason="continuous",
+        estimator="MLR",
+        model=pipeline.model_from_dimensions(dims),
+        instrument=ds.instrument,
+    )
+    ctx.found["scores"] = score(ds)
+    return ctx
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    model = PopulationModel(
+        n_firms=120,
+        missing_rate=0.02,
+        group_levels={"industry": [1, 2, 3]},
+        group_loadings={("ccrm_a1", "industry", 2): 0.30},
+    )
+    df = simulate_responses(ms.load_instrument("example"), 400, seed=5, model=model)
+    return read_responses(df, instrument="example", groups=["industry"], cluster="firm_id")
+
+
+@pytest.fixture(scope="module")
+def found(dataset):
+    """What the earlier sections leave in ctx.found / ctx.results, computed directly."""
+    ctx = _context(dataset)
+    items = [i for k in KEEP for i in dataset.dimensions[k]]
+    x = dataset.items[items]
+    rel = {
+        k: reliability(dataset.items[dataset.dimensions[k]], n_boot=0, ordinal=False) for k in KEEP
+    }
+    fit = cfa(ctx.model, x, estimator="MLR")
+    dv = discriminant_validity(fit, x)
+    efa = {
+        "kmo": kmo(x).to_dict(),
+        "bartlett": bartlett(x).to_dict(),
+        "parallel": parallel_analysis(x, seed=1).to_dict(),
+    }
+    return {"reliability": rel, "cfa": fit, "validity": dv, "efa": efa}
+
+
+def _full(dataset, found, lang="en"):
+    ctx = _context(dataset, lang=lang, groups=("industry",), cluster="firm_id")
+    ctx.found.update({k: v for k, v in found.items() if k != "efa"})
+    ctx.results["efa"] = found["efa"]
+    groups.build(ctx)
+    firm.build(ctx)
+    sec = methods.build(ctx)
+    return ctx, sec
+
+
+@pytest.fixture(scope="module")
+def english(dataset, found):
+    return _full(dataset, found, "en")
+
+
+@pytest.fixture(scope="module")
+def finnish(dataset, found):
+    return _full(dataset, found, "fi")
+
+
+def _numbers(found, ctx):
+    fm = found["cfa"].fit_measures()
+    rel = found["reliability"]
+    alphas = [r.alpha for r in rel.values()]
+    htmt = found["validity"].htmt.matrix.iloc[0, 1]
+    agg = ctx.found["firm"]
+    return {
+        # the CFA section prints the robust indices of an MLR fit with three decimals
+        "cfi": format_value(fm["cfi.robust"], "bounded", 3),
+        "tli": format_value(fm["tli.robust"], "bounded", 3),
+        "rmsea": format_value(fm["rmsea.robust"], "bounded", 3),
+        "srmr": format_value(fm["srmr"], "bounded", 3),
+        "chisq": f"χ²({int(fm['df'])}) = {fm['chisq.scaled']:.2f}",
+        # the reliability section prints α and ω with two decimals
+        "alpha_lo": format_value(min(alphas), "bounded", 2),
+        "alpha_hi": format_value(max(alphas), "bounded", 2),
+        "kmo": format_value(found["efa"]["kmo"]["msa"], "bounded", 2),
+        "htmt": format_value(htmt, "bounded", 2),
+        "icc1": format_value(agg.icc["icc1"].min(), "bounded", 3),
+        "icc2": format_value(agg.icc["icc2"].max(), "bounded", 2),
+    }
+
+
+@pytest.mark.parametrize("lang", ["en", "fi"])
+def test_paragraph_has_the_numbers_shown_elsewhere(lang, english, finnish, found):
+    ctx, sec = english if lang == "en" else finnish
+    text = " ".join(ctx.results["methods"]["paragraphs"])
+    for name, value in _numbers(found, ctx).items():
+        assert value in text, (name, value)
+    # the same figures are in the JSON, at full precision
+    values = ctx.results["methods"]["values"]
+    assert values["fit"]["cfi"] == pytest.approx(found["cfa"].fit_measures()["cfi.robust"])
+    assert values["alpha"] == {k: pytest.approx(r.alpha) for k, r in found["reliability"].items()}
+    # the partial-invariance search found the planted loading, and the paragraph says so
+    assert "ccrm_collab_core → ccrm_a1" in text
+    # the groups section's levels, the firm section's figures
+    assert (
+        values["groups"]["industry"]["levels"]
+        == ctx.results["groups"]["variables"]["industry"]["invariance"]["levels"]
+    )
+    assert values["firm"]["icc2"][1] == pytest.approx(ctx.found["firm"].icc["icc2"].max())
+
+
+def test_english_wording_and_citations(english):
+    ctx, sec = english
+    text = " ".join(ctx.results["methods"]["paragraphs"])
+    for phrase in (
+        "Cronbach, 1951",
+        "MLR; Yuan & Bentler, 2000",
+        "Hu and Bentler (1999)",
+        "Henseler, Ringle & Sarstedt, 2015",
+        "Chen, 2007",
+        "Satorra & Bentler, 2001",
+        "Welch's ANOVA (Welch, 1951)",
+        "Holm's (1979)",
+        "James, Demaree & Wolf, 1984",
+        "Narver & Slater, 1990",
+    ):
+        assert phrase in text, phrase
+    refs = ctx.results["methods"]["references"]
+    assert refs == sorted(refs, key=lambda r: r.lstrip("[").lower())
+    for key in ctx.results["methods"]["cited"]:
+        if key in methods.REFERENCES:
+            assert methods.REFERENCES[key][1] in refs
+    assert any(r.startswith("Narver, J. C., & Slater, S. F. (1990)") for r in refs)
+    assert any(r.startswith("Welch, B. L. (1951)") for r in refs)
+    assert not any(r.startswith("Welch, B. L. (1947)") for r in refs)  # three groups: no t test
+    # every in-text citation of a method has its reference
+    for key, (cite, ref) in methods.REFERENCES.items():
+        if cite in text.replace("Hu and Bentler (1999)", "Hu & Bentler, 1999"):
+            assert ref in refs, key
+    assert sec.paragraphs[-len(refs) - 1] == "References"
+
+
+def test_finnish_wording(finnish):
+    ctx, sec = finnish
+    text = " ".join(ctx.results["methods"]["paragraphs"])
+    assert sec.title == "Menetelmäkuvaus"
+    for phrase in ("Sisäistä johdonmukaisuutta", "vahvistavalla faktorianalyysilla", "Holmin"):
+        assert phrase in text
+    assert "Lähteet" in sec.paragraphs
+    assert ctx.summary[-1].startswith("Yhteenvetona: ")
+
+
+def test_closing_verdict_in_the_summary(english, found):
+    ctx, _ = english
+    verdict = ctx.summary[-1]
+    assert verdict == ctx.results["methods"]["verdict"]
+    assert verdict.startswith("In sum: the measurement model fits")
+    assert _numbers(found, ctx)["cfi"] in verdict
+    assert "discriminant validity holds" in verdict
+    levels = ctx.results["groups"]["variables"]["industry"]["invariance"]["levels"]
+    if all(v in ("scalar", "strict") for v in levels.values()):
+        assert "means can be compared" in verdict
+    else:
+        assert "Collaborative core" in verdict  # the dimension with the planted loading
+
+
+def test_uses_the_fit_the_cfa_section_reported(dataset, found):
+    ctx = _context(dataset)
+    ctx.found["cfa"] = found["cfa"]
+    ctx.found["cfa_fit"] = {
+        "chisq": 12.5,
+        "df": 8,
+        "pvalue": 0.13,
+        "cfi": 0.9876,
+        "tli": 0.97,
+        "rmsea": 0.045,
+        "rmsea_lower": 0.0,
+        "rmsea_upper": 0.09,
+        "srmr": 0.03,
+        "verdict": "good",
+    }
+    methods.build(ctx)
+    text = " ".join(ctx.results["methods"]["paragraphs"])
+    assert "CFI = .988" in text and "χ²(8) = 12.50, p = .130" in text
+
+
+def test_adapts_when_sections_are_missing(dataset):
+    ctx = _context(dataset)
+    sec = methods.build(ctx)
+    res = ctx.results["methods"]
+    # only the sample and the scales are described; nothing is invented
+    assert len(res["paragraphs"]) == 1
+    assert "All 400 responses were analysed (N = 400)." in res["paragraphs"][0]
+    assert res["verdict"] is None and not ctx.summary
+    assert "References" in sec.paragraphs
+    assert all("Cronbach" not in r for r in res["references"])
+    # a CFA that failed is said to have failed
+    ctx = _context(dataset)
+    ctx.results["cfa"] = {"fitted": False, "error": "the model did not converge"}
+    methods.build(ctx)
+    assert "could not be estimated (the model did not converge)" in " ".join(
+        ctx.results["methods"]["paragraphs"]
+    )
+
+
+def test_exclusions_and_fiml_are_described():
+    demo = read_responses(ROOT / "analysis" / "data" / "demo_responses.csv", instrument="example")
+    ctx = _context(demo)
+    screened = ms.screen(demo, exclude=["longstring"])
+    ctx.screening = screened
+    ctx.dataset = screened.dataset
+    ctx.options = replace(ctx.options, missing="fiml")
+    methods.build(ctx)
+    text = ctx.results["methods"]["paragraphs"][0]
+    # the demo plants six straight-liners
+    assert "6 were excluded as careless respondents by the longstring rule" in text
+    assert "N = 394" in text
+    assert "full-information maximum likelihood" in text
+
+
+@pytest.mark.parametrize(
+    ("reference", "expected"),
+    [
+        (
+            "Narver, J. C., & Slater, S. F. (1990). The effect of a market orientation.",
+            "Narver & Slater, 1990",
+        ),
+        ("Juuso, O.-J. (2014). Collaborative CRM [Master's thesis].", "Juuso, 2014"),
+        (
+            "Lin, R.-J., Chen, R.-H., & Chiu, K. K.-S. (2010). Customer relationship management.",
+            "Lin et al., 2010",
+        ),
+        (
+            "Serbin Wikner, S. (2009, September 3–5). Behind the scene [Paper presentation].",
+            "Serbin Wikner, 2009",
+        ),
+        (
+            "[Master's thesis on innovating with B2B2B users]. (n.d.).",
+            "Master's thesis on innovating…, n.d.",
+        ),
+    ],
+)
+def test_in_text_citation(reference, expected):
+    assert methods.in_text_citation(reference) == expected
+
+
+def test_fit_verdict_cutoffs():
+    good = {"cfi": 0.95, "tli": 0.95, "rmsea": 0.06, "srmr": 0.08}
+    assert methods.fit_verdict(good) == "good"
+    assert methods.fit_verdict({**good, "cfi": 0.949}) == "acceptable"
+    assert methods.fit_verdict({**good, "rmsea": 0.081}) == "poor"
+    assert methods.fit_verdict({"cfi": None}) == "unknown"
+
+
+def test_json_is_strict(english):
+    ctx, sec = english
+    from moscale.analysis.report import Report
+
+    Report(title="t", sections=[sec], results=ctx.results).to_json()
+    assert isinstance(
+        pd.DataFrame(ctx.results["groups"]["variables"]["industry"]["comparison"]["tests"]),
+        pd.DataFrame,
+    )

@@ -1,0 +1,153 @@
+"""The report's reproducibility section: command, versions, every option with its default, the
+input checksum and n, the seed, the lavaan model and the R code that refits it.
+
+The R code was run by hand on the bundled demo file (``Rscript`` with lavaan 0.6.14): the
+(partial) scalar invariance model it writes for ccrm_collab_core across industry gives
+chisq = 23.315 and chisq.scaled = 25.428, the figures of the groups section's scalar step
+(see test_groups_section_matches_lavaan_on_the_demo in test_section_groups.py for the check that
+runs in CI against the stored lavaan output)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import fields
+from pathlib import Path
+
+import pytest
+
+import moscale as ms
+from moscale.analysis import pipeline
+from moscale.analysis.pipeline import AnalysisOptions, Context
+from moscale.analysis.report import Report
+from moscale.analysis.responses import read_responses
+from moscale.analysis.sections import reproducibility as section
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "analysis" / "data" / "demo_responses.csv"
+
+
+def _context(data, instrument="example", model=None, command=None, **opts) -> Context:
+    options = AnalysisOptions(**opts)
+    ds = read_responses(data, instrument=instrument, model=model)
+    screening = ms.screen(ds, exclude=list(options.exclude_careless) or None)
+    kept = screening.dataset if screening.dataset is not None else ds
+    dims = {k: v for k, v in ds.dimensions.items() if v}
+    return Context(
+        dataset=kept,
+        dataset_all=ds,
+        options=options,
+        dimensions=dims,
+        reflective=dims,
+        labels=pipeline._labels(dims, ds.instrument, options.lang),
+        ordinal=False,
+        ordinal_reason="every item has five or more categories",
+        estimator="MLR",
+        model=model or pipeline.model_from_dimensions(dims),
+        instrument=ds.instrument,
+        screening=screening,
+        command=command,
+    )
+
+
+def test_checksum_n_versions_options(tmp_path):
+    ctx = _context(DEMO, groups=("industry",), cluster="firm_id", seed=7)
+    sec = section.build(ctx)
+    res = ctx.results["reproducibility"]
+    # the checksum is the file's own SHA-256, computed here independently
+    expected = hashlib.sha256(DEMO.read_bytes()).hexdigest()
+    assert res["input"]["sha256"] == expected and res["input"]["sha256_of"] == "file"
+    assert res["input"]["n_read"] == 400 and res["input"]["n_analysed"] == 400
+    text = " ".join(sec.paragraphs)
+    assert expected in text and "sha256sum demo_responses.csv" in text
+    assert res["seed"] == 7 and "seed 7" in text
+    # every option, its value and its default, explained
+    opts = next(t for t in sec.tables if t.id == "reproducibility_options").frame
+    assert list(opts["Option"]) == [f.name for f in fields(AnalysisOptions)]
+    assert set(res["options"]) == set(res["defaults"]) == {f.name for f in fields(AnalysisOptions)}
+    assert res["defaults"]["seed"] == pipeline.DEFAULT_SEED
+    assert res["defaults"]["bootstrap"] == pipeline.DEFAULT_BOOTSTRAP
+    assert opts.set_index("Option").loc["seed", "Value"] == "7"
+    assert all(opts["Meaning"].str.len() > 10)
+    # versions of moscale and the libraries the numbers depend on
+    assert res["versions"]["moscale"] == ms.__version__ == res["moscale_version"]
+    assert {"numpy", "scipy", "pandas", "pingouin"} <= set(res["versions"])
+    # no command given (made from Python): the equivalent command line is shown
+    assert not res["command_given"]
+    assert res["command"].startswith("moscale analyze ")
+    for part in ("--instrument example", "--group industry", "--cluster firm_id", "--seed 7"):
+        assert part in res["command"]
+    assert "--bootstrap" not in res["command"]  # defaults are not repeated
+    json.dumps(res, allow_nan=False)
+    Report(title="t", sections=[sec], results=ctx.results).to_json()
+
+
+def test_given_command_is_shown_as_is():
+    cmd = "moscale analyze responses.csv --instrument example -o report.html"
+    ctx = _context(DEMO, command=cmd)
+    sec = section.build(ctx)
+    assert ctx.results["reproducibility"]["command"] == cmd
+    assert f"Command: {cmd}" in sec.paragraphs
+
+
+def test_lavaan_model_and_r_code():
+    ctx = _context(DEMO)
+    sec = section.build(ctx)
+    res = ctx.results["reproducibility"]
+    model = next(t for t in sec.tables if t.id == "reproducibility_model").frame["lavaan"]
+    assert "\n".join(model) == ctx.model
+    code = res["lavaan_r_code"]
+    assert code[0] == "library(lavaan)"
+    assert 'na.strings = c("", "NA", "-99")' in code[1]
+    # the four reverse-keyed items of the example study, reversed as moscale did (8 - x)
+    reversed_lines = [c for c in code if "reverse-keyed" in c]
+    assert len(reversed_lines) == len(ctx.dataset.reversed) == 4
+    assert "data$ccrm_a2 <- 8 - data$ccrm_a2  # reverse-keyed" in code
+    assert 'fit <- cfa(model, data = data, estimator = "MLR")' in code
+    # the model inside the R code is ctx.model
+    start, end = code.index("model <- '"), code.index("'")
+    assert [c.strip() for c in code[start + 1 : end]] == ctx.model.splitlines()
+
+
+def test_in_memory_data_gets_a_checksum_of_its_csv_form():
+    df = ms.simulate_responses(ms.load_instrument("example"), 50, seed=3)
+    ctx = _context(df)
+    sec = section.build(ctx)
+    res = ctx.results["reproducibility"]
+    assert res["input"]["sha256_of"] == "data as CSV" and len(res["input"]["sha256"]) == 64
+    assert res["input"]["sha256"] in " ".join(sec.paragraphs)
+    # the same data give the same checksum
+    ctx2 = _context(df.copy())
+    section.build(ctx2)
+    assert ctx2.results["reproducibility"]["input"]["sha256"] == res["input"]["sha256"]
+
+
+def test_excluded_respondents_are_dropped_in_the_r_code():
+    ctx = _context(DEMO, exclude_careless=("longstring",))
+    section.build(ctx)
+    code = ctx.results["reproducibility"]["lavaan_r_code"]
+    # the demo plants six straight-liners
+    assert ctx.screening.excluded.get("total", 0) == 6 == 400 - ctx.dataset.n_kept
+    line = next(c for c in code if c.startswith('data <- data[!data[["respondent_id"]] %in%'))
+    gone = set(ctx.dataset_all.background["respondent_id"]) - set(
+        ctx.dataset.background["respondent_id"]
+    )
+    assert all(f'"{g}"' in line for g in gone) and line.count('"r00') == len(gone) == 6
+    assert "# 6 respondent(s) excluded by the screening" in code
+
+
+def test_finnish():
+    ctx = _context(DEMO, lang="fi")
+    sec = section.build(ctx)
+    assert sec.title == "Toistettavuus"
+    assert "tarkistussumma" in " ".join(sec.paragraphs)
+    assert "Asetus" in next(t for t in sec.tables if t.id == "reproducibility_options").frame
+
+
+@pytest.mark.parametrize("lang", ["en", "fi"])
+def test_without_a_model(lang):
+    ctx = _context(DEMO, lang=lang)
+    ctx.model = None
+    sec = section.build(ctx)
+    assert ctx.results["reproducibility"]["lavaan_r_code"] == []
+    assert not any(t.id == "reproducibility_r_code" for t in sec.tables)
