@@ -532,32 +532,15 @@ def _issues(ctx: Any, t: dict[str, Any]) -> tuple[list[dict[str, Any]], Table | 
     return records, table
 
 
-def build(ctx: Any) -> Section:
-    """The data-quality section (see the module docstring)."""
-    t = _text(ctx)
+def _missing(
+    ctx: Any, t: dict[str, Any], section: Section, warnings: list[str]
+) -> tuple[dict[str, Any], str]:
+    """Missing answers per item (item_statistics), per dimension and per respondent (counts),
+    the missingness map; returns the JSON part and the summary sentence."""
     ds = ctx.dataset
-    section = Section(id="quality", title=t["title"])
     n = int(ds.n_kept)
-    section.paragraphs.append(t["p_intro"].format(n=n))
     threshold = 100.0 * float(ds.policy.max_item_missing)
     resp_threshold = 100.0 * float(ds.policy.max_respondent_missing)
-    warnings: list[str] = []
-
-    # --- sample and data problems
-    sample, sample_table = _sample(ctx, t)
-    section.tables.append(sample_table)
-    issue_records, issue_table = _issues(ctx, t)
-    if issue_table is None:
-        section.paragraphs.append(t["no_issues"])
-    else:
-        section.tables.append(issue_table)
-    for rec in issue_records:
-        if rec["kind"] == "zero_variance":
-            warnings += [t["w_zero_variance"].format(item=c) for c in rec["columns"]]
-        if rec["kind"] == "missing_column":
-            warnings += [t["w_missing_column"].format(item=c) for c in rec["columns"]]
-
-    # --- missing answers
     item_dim = ds.item_dimension
     order = [i for d in ctx.dimensions.values() for i in d if i in ds.items.columns]
     order += [i for i in ds.items.columns if i not in order]
@@ -709,6 +692,34 @@ def build(ctx: Any) -> Section:
         missing_sentence = t["s_missing"].format(
             pct=_pct(total_cells / (n * len(order))), n_complete=counts["complete"]
         )
+    return missing_result, missing_sentence
+
+
+def build(ctx: Any) -> Section:
+    """The data-quality section (see the module docstring)."""
+    t = _text(ctx)
+    ds = ctx.dataset
+    section = Section(id="quality", title=t["title"])
+    n = int(ds.n_kept)
+    section.paragraphs.append(t["p_intro"].format(n=n))
+    warnings: list[str] = []
+
+    # --- sample and data problems
+    sample, sample_table = _sample(ctx, t)
+    section.tables.append(sample_table)
+    issue_records, issue_table = _issues(ctx, t)
+    if issue_table is None:
+        section.paragraphs.append(t["no_issues"])
+    else:
+        section.tables.append(issue_table)
+    for rec in issue_records:
+        if rec["kind"] == "zero_variance":
+            warnings += [t["w_zero_variance"].format(item=c) for c in rec["columns"]]
+        if rec["kind"] == "missing_column":
+            warnings += [t["w_missing_column"].format(item=c) for c in rec["columns"]]
+
+    # --- missing answers
+    missing_result, missing_sentence = _missing(ctx, t, section, warnings)
 
     # --- careless responding
     careless: dict[str, Any] = {}

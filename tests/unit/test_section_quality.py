@@ -233,3 +233,21 @@ def test_user_text_stays_escaped_and_constant_item_does_not_stop_the_report():
     html = Report(title="t", sections=[section], warnings=ctx.warnings).to_html()
     assert EVIL not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_rows_dropped_when_reading_are_counted_by_kind():
+    inst = ms.load_instrument("example")
+    df = simulate_responses(inst, 60, seed=2)
+    df.loc[5, "respondent_id"] = df.loc[4, "respondent_id"]  # a repeated respondent id
+    ds = ms.read_responses(df, instrument=inst, policy={"duplicate_id": "keep_first"})
+    ctx = _context(ds, bootstrap=200)
+    section = quality.build(ctx)
+    sample = ctx.results["quality"]["sample"]
+    assert sample["dropped_when_reading"] == {"duplicate_id": 1}
+    assert sample["n_read"] == 60 and sample["n_kept_after_reading"] == sample["n_analysed"] == 59
+    frame = _table(section, "quality_sample").frame
+    assert frame["Step"].tolist()[1] == "Dropped when reading: Repeated respondent id"
+    assert ctx.summary[0] == (
+        "60 questionnaires were read; 1 dropped when reading (repeated respondent id: 1) and 59 "
+        "respondents analysed."
+    )
