@@ -74,11 +74,13 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "est_other": "the {estimator} estimator",
         "method": (
-            "The measurement model ({k} factor(s), {p} items, every item loading on one factor, "
+            "The measurement model ({k} {factors}, {p} items, every item loading on one factor, "
             "factors free to correlate, each factor scaled by its first loading) was estimated on {n} "
             "respondents ({missing_text}) by {estimator_text}."
         ),
         "why_ordinal": "Item treatment: {reason}.",
+        "factor_word": "factor",
+        "factors_word": "factors",
         "missing_listwise": "complete cases: {dropped} of {total} respondents with a missing answer "
         "were left out",
         "missing_listwise_none": "no respondent had a missing answer",
@@ -110,6 +112,10 @@ TEXT: dict[str, dict[str, str]] = {
         "fit_fallback": (
             "The robust CFI, TLI and RMSEA are not available (lavaan reports NA as well), so the "
             "scaled versions are given. Reason: {reason}"
+        ),
+        "robust_na": (
+            "The robust CFI, TLI and RMSEA (Savalei, 2021) are not available for this model (lavaan "
+            "reports NA as well): {reason}"
         ),
         "fit_fallback_generic": (
             "the robust indices need the robust test statistics of the model and of the baseline "
@@ -329,12 +335,14 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "est_other": "estimaattorilla {estimator}",
         "method": (
-            "Mittausmalli ({k} faktoria, {p} väittämää; kukin väittämä latautuu yhdelle faktorille, "
+            "Mittausmalli ({k} {factors}, {p} väittämää; kukin väittämä latautuu yhdelle faktorille, "
             "faktorit saavat korreloida ja kunkin faktorin mitta-asteikko on kiinnitetty sen "
             "ensimmäiseen lataukseen) estimoitiin {n} vastaajan aineistosta ({missing_text}) "
             "{estimator_text}."
         ),
         "why_ordinal": "Väittämien käsittely: {reason}.",
+        "factor_word": "faktori",
+        "factors_word": "faktoria",
         "missing_listwise": "täydelliset havainnot: {dropped}/{total} vastaajaa, joilta puuttui "
         "vastauksia, jätettiin pois",
         "missing_listwise_none": "kenellekään vastaajalle ei jäänyt puuttuvia vastauksia",
@@ -370,6 +378,10 @@ TEXT: dict[str, dict[str, str]] = {
         "fit_fallback": (
             "Robusteja CFI-, TLI- ja RMSEA-arvoja ei voitu laskea (myös lavaan antaa niiden arvoksi "
             "NA), joten raportoidaan skaalatut versiot. Syy: {reason}"
+        ),
+        "robust_na": (
+            "Robusteja CFI-, TLI- ja RMSEA-arvoja (Savalei, 2021) ei saada tälle mallille (myös "
+            "lavaan antaa niiden arvoksi NA): {reason}"
         ),
         "fit_fallback_generic": (
             "robustit indeksit edellyttävät mallin ja perusmallin robusteja testisuureita, joita ei "
@@ -660,19 +672,27 @@ def higher_order_labels(ctx: Any) -> dict[str, str]:
     return out
 
 
+_SMALL_WORDS = frozenset(
+    "a an and as at by for in of on or the to with ja sekä tai eli kuin".split()
+)
+
+
 def abbreviations(labels: dict[str, str]) -> dict[str, str]:
-    """Short, unique construct abbreviations for figures and matrix headers (``CO``, ``CuOr``)."""
+    """Short, unique construct abbreviations for figures (``CO``, ``OWMI``): initials of the label's
+    words without small words, at most five letters; a short one-word label stays as it is."""
     out: dict[str, str] = {}
     used: set[str] = set()
     for f, label in labels.items():
-        words = [w for w in re.split(r"[\s_.\-–/]+", str(label)) if w]
+        text = str(label)
+        words = [w for w in re.split(r"[\s_.\-–/]+", text) if w]
+        big = [w for w in words if w.lower() not in _SMALL_WORDS] or words
         candidates = []
-        if len(str(label)) <= 6 and len(words) == 1:
-            candidates.append(str(label))
-        if len(words) > 1:
-            candidates.append("".join(w[0].upper() for w in words))
-            candidates.append("".join(w[:2].capitalize() for w in words))
-        candidates.append(str(label)[:6])
+        if len(words) == 1 and len(text) <= 6:
+            candidates.append(text)
+        if len(big) > 1:
+            candidates.append("".join(w[0].upper() for w in big)[:5])
+            candidates.append("".join(w[:2].capitalize() for w in big)[:6])
+        candidates.append(text[:6])
         abbr = next((c for c in candidates if c and c not in used), None)
         if abbr is None:
             base = candidates[0] or "F"
@@ -721,6 +741,39 @@ def matrix(frame: pd.DataFrame) -> dict[str, Any]:
         "cols": [str(c) for c in frame.columns],
         "values": frame.to_numpy(dtype=float).tolist(),
     }
+
+
+_REASONS_FI = (
+    (
+        r"^ordinal treatment requested",
+        "järjestysasteikollista käsittelyä pyydettiin (--ordinal yes)",
+    ),
+    (r"^continuous treatment requested", "jatkuvaa käsittelyä pyydettiin (--ordinal no)"),
+    (
+        r"^(\d+) item\(s\) have fewer than five response categories \(e\.g\. ([^)]+)\)",
+        "{0} väittämällä on alle viisi vastausluokkaa (esim. {1}), joten kaikkia väittämiä "
+        "käsitellään järjestysasteikollisina",
+    ),
+    (
+        r"^(\d+) item\(s\) are strongly skewed \(\|skew\| > 2, e\.g\. ([^)]+)\)",
+        "{0} väittämän jakauma on voimakkaasti vino (|vinous| > 2, esim. {1}), joten kaikkia "
+        "väittämiä käsitellään järjestysasteikollisina",
+    ),
+    (
+        r"^every item has five or more categories",
+        "jokaisella väittämällä on vähintään viisi vastausluokkaa eikä yksikään jakauma ole "
+        "voimakkaasti vino, joten väittämiä käsitellään jatkuvina ja estimaattorina on robusti MLR",
+    ),
+)
+
+
+def ordinal_reason_fi(reason: str) -> str:
+    """The pipeline's (English) reason for the item treatment, in Finnish."""
+    for pattern, text in _REASONS_FI:
+        m = re.match(pattern, reason or "")
+        if m:
+            return text.format(*m.groups())
+    return reason
 
 
 # --------------------------------------------------------------------------------------------------
@@ -957,6 +1010,7 @@ def _describe(
     section.paragraphs.append(
         t["method"].format(
             k=len(factors),
+            factors=t["factor_word" if len(factors) == 1 else "factors_word"],
             p=len(res.ov_names),
             estimator_text=est_text,
             n=n_used,
@@ -964,13 +1018,17 @@ def _describe(
         )
     )
     if ctx.ordinal_reason:
-        section.paragraphs.append(t["why_ordinal"].format(reason=ctx.ordinal_reason))
+        reason = ctx.ordinal_reason if lang == "en" else ordinal_reason_fi(ctx.ordinal_reason)
+        section.paragraphs.append(t["why_ordinal"].format(reason=reason))
     if dropped and n_total and dropped / n_total > LISTWISE_LOSS_WARNING:
         warn(
             ctx,
             section,
             t["listwise_loss"].format(
-                dropped=dropped, total=n_total, pct=f"{100 * dropped / n_total:.0f} %", n=n_used
+                dropped=dropped,
+                total=n_total,
+                pct=f"{100 * dropped / n_total:.0f}" + ("\u00a0%" if lang == "fi" else "%"),
+                n=n_used,
             ),
         )
 
@@ -1003,6 +1061,11 @@ def _describe(
         section.paragraphs.append(fit_text + ".")
         if fit.get("reason"):
             section.paragraphs.append(t["fit_fallback"].format(reason=fit["reason"]))
+        elif finite(fm.get("chisq.scaling.factor")) and not finite(fm.get("cfi.robust")):
+            # WLSMV reports the scaled indices; the robust ones are NA here, and lavaan's would be too
+            why = _robust_reason(res) or t["fit_fallback_generic"]
+            results["robust_na_reason"] = why
+            section.paragraphs.append(t["robust_na"].format(reason=why))
         section.paragraphs.append(fit_judgement(fit, lang))
         ctx.summary.append(
             t["summary_fit"].format(
@@ -1340,8 +1403,8 @@ def _second_order(
     if finite(first_fit.get("cfi")) and finite(second_fit.get("cfi")):
         section.paragraphs.append(
             t["second_compare"].format(
-                dcfi=_signed(second_fit["cfi"] - first_fit["cfi"]),
-                drmsea=_signed(second_fit["rmsea"] - first_fit["rmsea"])
+                dcfi=_signed(second_fit["cfi"] - first_fit["cfi"], ctx.lang),
+                drmsea=_signed(second_fit["rmsea"] - first_fit["rmsea"], ctx.lang)
                 if finite(second_fit.get("rmsea")) and finite(first_fit.get("rmsea"))
                 else "—",
             )
@@ -1349,7 +1412,10 @@ def _second_order(
     return out
 
 
-def _signed(value: float) -> str:
+def _signed(value: float, lang: str = "en") -> str:
+    """``+.012`` / ``−.004``; a change that rounds to zero is said in words."""
+    if abs(value) < 0.0005:
+        return "alle .001" if lang == "fi" else "less than .001"
     text = format_value(abs(value), "bounded", 3)
     return ("+" if value >= 0 else "\u2212") + text
 

@@ -689,7 +689,8 @@ def _discriminant(
                 elif finite(h) and h >= HTMT_CUTS[0]:
                     text += MARK_85
                 if lo is not None and hi is not None:
-                    text += f" [{num(lo.loc[a, b])}, {num(hi.loc[a, b])}]"
+                    # the interval may move to a second line, but never breaks inside
+                    text += f" [{num(lo.loc[a, b])},\u00a0{num(hi.loc[a, b])}]"
             row[str(j + 1)] = text
         cells.append(row)
     boot_text = (

@@ -333,6 +333,21 @@ def test_wlsmv_json_equals_direct_calls_and_lavaan(bfi_wlsmv):
     assert any("Modification indices are not available" in p for p in section.paragraphs)
 
 
+def test_robust_indices_na_reason_is_printed():
+    # rows 501-560 of bfi: the polychoric matrix is not positive definite, so lavaan's robust
+    # CFI/TLI/RMSEA are NA (tests/reference/cfa_wlsmv.R, bfi5_small_notpd)
+    ctx = make_context(BFI.iloc[500:560], model=BFI_MODEL, ordinal="yes")
+    section = cfa_section.build(ctx)
+    res = ctx.results["cfa"]
+    assert res["fit_measures"]["cfi.robust"] is None
+    assert "not positive definite" in res["robust_na_reason"]
+    assert any(
+        p.startswith("The robust CFI, TLI and RMSEA") and "not positive definite" in p
+        for p in section.paragraphs
+    )
+    assert list(table(section, "cfa_fit").frame["Version"]) == ["Standard", "Scaled"]
+
+
 def test_fiml_request_falls_back_to_listwise_for_ordinal():
     bfi = BFI.iloc[:400]
     model = "A =~ A2 + A3 + A4 + A5\nN =~ N1 + N2 + N3 + N4 + N5"
@@ -442,6 +457,7 @@ def test_finnish_texts(example):
     assert frame["Sanamuoto"].iloc[0] == inst.item(frame["Väittämä"].iloc[0]).text["fi"]
     text = " ".join(section.paragraphs)
     assert "estimoitiin" in text and "raja-arvot" in text
+    assert "käsitellään jatkuvina" in text  # the pipeline's reason, in Finnish
     assert "Hu & Bentler, 1999" in table(section, "cfa_loadings").note
     assert table(section, "cfa_fit").title == "Mittausmallin sopivuusindeksit"
     html = Report(title="t", lang="fi", sections=[section], results=ctx.results).to_html()

@@ -134,7 +134,7 @@ def test_discriminant_json_equals_direct_call(bfi_mlr):
     h = direct.htmt.matrix.loc["A", "C"]
     lo, hi = direct.htmt.ci_lower.loc["A", "C"], direct.htmt.ci_upper.loc["A", "C"]
     fmt = lambda v: format_value(v, "bounded", 2)  # noqa: E731
-    assert frame.iloc[0, 2] == f"{fmt(h)} [{fmt(lo)}, {fmt(hi)}]"
+    assert frame.iloc[0, 2] == f"{fmt(h)} [{fmt(lo)},\u00a0{fmt(hi)}]"
     r = direct.table.loc["C", "A"]
     assert frame.iloc[1, 1] == fmt(r) + "***"  # p < .001 (lavaan's p of the correlation)
 
