@@ -228,10 +228,9 @@ TEXT: dict[str, dict[str, Any]] = {
             "ulottuvuutta)."
         ),
         "p_method": (
-            "Kaikki {p} väittämää {k} reflektiivisestä ulottuvuudesta faktoroitiin yhdessä: {cor} "
-            "korrelaatiot "
-            "parittain täydellisistä vastauksista (n = {n}), minimum residual -ekstraktio ja "
-            "oblimin-rotaatio kuten psych-paketin fa() (Revelle, 2022).{left_out}"
+            "Kaikki {p} väittämää {k} reflektiivisestä ulottuvuudesta faktoroitiin yhdessä: "
+            "{cor} korrelaatiot parittain täydellisistä vastauksista (n = {n}), minimum residual "
+            "-ekstraktio ja oblimin-rotaatio kuten psych-paketin fa() (Revelle, 2022).{left_out}"
         ),
         "left_out": " Jätettiin pois: {items}.",
         "left_reason_flat": "ei vaihtelua",

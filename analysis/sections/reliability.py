@@ -660,7 +660,7 @@ def build(ctx: Any) -> Section:
 
     # --- formative and index dimensions
     na = {k: _model_kind(ctx, k) for k in ctx.dimensions if k not in ctx.reflective}
-    na = {k: m if m in ("formative", "index") else "formative" for k, m in na.items()}
+    na = {k: m for k, m in na.items() if m in NO_ALPHA_REASON}
     if na:
         section.tables.append(
             Table(
