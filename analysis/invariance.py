@@ -22,11 +22,22 @@ the first acceptable model. Once scalar invariance holds, equal latent variances
 means are tested as well.
 
 Ordinal items (WLSMV) follow Wu & Estabrook (2016): configural, equal thresholds, then loadings, then
-intercepts, with the identification constraints they give for each step (the same models as
+intercepts (and, with the theta parameterization, residual variances), with the identification
+constraints they give for each step (the same models as
 ``semTools::measEq.syntax(ID.cat = "Wu.Estabrook.2016")``).
+
+Every model is written out as lavaan syntax with one modifier per group (:func:`measurement_syntax`,
+:func:`wu_estabrook_syntax`), so each step can be refitted in R as it was fitted here.
 
 References
 ----------
+Meredith, W. (1993). Measurement invariance, factor analysis and factorial invariance.
+*Psychometrika*, 58, 525-543.
+Vandenberg, R. J., & Lance, C. E. (2000). A review and synthesis of the measurement invariance
+literature. *Organizational Research Methods*, 3, 4-70.
+Putnick, D. L., & Bornstein, M. H. (2016). Measurement invariance conventions and reporting: the
+state of the art and future directions for psychological research. *Developmental Review*, 41,
+71-90.
 Chen, F. F. (2007). Sensitivity of goodness of fit indexes to lack of measurement invariance.
 *Structural Equation Modeling*, 14, 464-504.
 Cheung, G. W., & Rensvold, R. B. (2002). Evaluating goodness-of-fit indexes for testing measurement
@@ -58,14 +69,21 @@ from scipy import linalg, stats
 from moscale.errors import DataError, ModelError
 
 __all__ = [
+    "LEVELS",
+    "ORDINAL_STEPS",
     "DifferenceTest",
     "InvarianceResult",
     "InvarianceRule",
+    "ScoreTestTables",
     "chisq_difference",
     "invariance",
+    "lavaan_syntax",
+    "measurement_syntax",
+    "parse_partial",
     "satorra_2000",
     "satorra_bentler_2001",
     "score_tests",
+    "wu_estabrook_syntax",
 ]
 
 #: Measurement levels in increasing order (``level_reached`` is one of these or "none").
@@ -1265,8 +1283,45 @@ class InvarianceResult:
     fits: dict[str, Any] = field(default_factory=dict, repr=False)
     syntax: dict[str, str] = field(default_factory=dict, repr=False)
 
+    def score_levels(self) -> dict[str, str]:
+        """Factor -> the invariance level that holds for its observed (sum or mean) score.
+
+        A released parameter of one of the factor's items lowers that factor's level to the step
+        below the released kind: a loading to configural, an intercept or a threshold to metric, a
+        residual variance to scalar (the partial model still allows latent comparisons, but the
+        observed score of the items mixes in the group difference of that parameter). Factors
+        without released parameters keep ``level_reached``. This is what
+        :func:`moscale.analysis.groups.compare_groups` takes as ``invariance=`` for scores named
+        after the factors.
+        """
+        cap = {
+            "loadings": "configural",
+            "intercepts": "metric",
+            "thresholds": "metric",
+            "residuals": "scalar",
+        }
+        order = ("none", *LEVELS)
+        fit = self.fits.get("configural")
+        indicators = dict(getattr(fit, "indicators", {}) or {}) if fit is not None else {}
+        out = {}
+        released = parse_partial(self.released) if self.released else []
+        for factor, items in indicators.items():
+            level = self.level_reached
+            for key in released:
+                kind = _kind_of(key, indicators)
+                item = key[2] if kind == "loadings" else key[0]
+                hit = key[0] == factor if kind == "loadings" else item in items
+                if hit and kind in cap and order.index(cap[kind]) < order.index(level):
+                    level = cap[kind]
+            out[factor] = level
+        return out
+
     def to_dict(self) -> dict:
-        """JSON-ready results (no NaN: missing numbers are None)."""
+        """JSON-ready results (no NaN: missing numbers are None): estimator, missing, group,
+        group_labels, nobs, ordered, model, rule (its settings), steps (one record per fitted model,
+        the columns of ``steps``), decisions, level_reached, full_level_reached, partial, released,
+        score_levels, search, score_tests (step -> records), structural, latent_means, notes and
+        syntax (step -> lavaan syntax)."""
         return {
             "estimator": self.estimator,
             "missing": self.missing,
@@ -1282,6 +1337,7 @@ class InvarianceResult:
             "full_level_reached": self.full_level_reached,
             "partial": bool(self.partial),
             "released": list(self.released),
+            "score_levels": self.score_levels(),
             "search": _records(self.search),
             "score_tests": {k: _records(v) for k, v in self.score_tests.items()},
             "structural": _records(self.structural),
@@ -1820,7 +1876,13 @@ def _invariance(
             "min_invariant must be at least 1",
             hint="Keep at least one invariant indicator per factor.",
         )
-    miss = "listwise" if str(missing).lower() == "listwise" else "ml"
+    miss_key = str(missing).strip().lower()
+    if miss_key not in ("listwise", "fiml", "ml", "direct"):
+        raise ModelError(
+            f"unknown missing-data method {missing!r}",
+            hint="Use missing='listwise' (complete cases) or missing='fiml' (ML/MLR).",
+        )
+    miss = "listwise" if miss_key == "listwise" else "ml"
     labels = [str(v) for v in pd.unique(data.loc[data[group].notna(), group])]
     if len(labels) < 2:
         raise DataError(
@@ -2155,6 +2217,8 @@ class _Ladder:
             n_rel += 1
             current = self.fit(kinds, released)
             name = f"partial {step}"
+            if name in self.fits:  # the user's partial model failed; the search goes further
+                name += " (search)"
             row = _row(name, step, current, self.s.estimator, kinds, released)
             if not current.converged:
                 self.search_rows.append(

@@ -12,7 +12,7 @@
 # * Neuroticism (N1-N5, one factor) across the five education levels (rows with an education code
 #   and complete items; unequal groups n = 198 ... 1078), ML: configural, metric, scalar, strict.
 # * Agreeableness and neuroticism (10 items) across gender with FIML (missing = "ml"; every row
-#   with at least one answer), ML and MLR: configural, metric, scalar.
+#   with at least one answer), ML and MLR: configural, metric, scalar; lavTestScore() on metric (ML).
 #
 # Run from the repository root: Rscript tests/reference/invariance_bfi.R
 #   -> tests/reference/invariance_bfi.json   (takes a few minutes: the WLSMV fits are slow)
@@ -124,7 +124,8 @@ N =~ N1 + N2 + N3 + N4 + N5"
     estimator = estimator,
     missing = "ml",
     fits = lapply(fits, fit_info),
-    lrt = list(metric = lrt_info(fits$configural, fits$metric), scalar = lrt_info(fits$metric, fits$scalar))
+    lrt = list(metric = lrt_info(fits$configural, fits$metric), scalar = lrt_info(fits$metric, fits$scalar)),
+    score = if (estimator == "ML") list(metric = score_info(fits$metric)) else NULL
   )
 }
 

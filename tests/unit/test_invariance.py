@@ -322,6 +322,7 @@ def test_partial_search_finds_the_planted_loading():
     assert st.iloc[0]["parameter"] == "F1 =~ x3"
     assert st.iloc[0]["X2"] > 10 * st.iloc[1]["X2"]
     assert list(res.search["parameter"]) == ["F1 =~ x3"]
+    assert res.score_levels() == {"F1": "configural", "F2": "strict"}
     assert res.search.iloc[0]["decision"] == "holds (partial)"
     assert any("automatic specification search" in n for n in res.notes)
     # latent means: F2 is 0.3 higher in g2 (simulated); compared once (partial) scalar holds
@@ -407,6 +408,8 @@ def test_bad_arguments(hs):
         invariance(HS_MODEL, hs, "school", steps=["metric", "configural", "weak"])
     with pytest.raises(DataError, match="DataFrame"):
         invariance(HS_MODEL, hs.to_numpy(), "school")
+    with pytest.raises(ModelError, match="missing-data"):
+        invariance(HS_MODEL, hs, "school", missing="pairwise")
 
 
 def test_result_is_json_ready(hs):
@@ -419,6 +422,8 @@ def test_result_is_json_ready(hs):
     assert out["released"] == ["x3 ~ 1", "x7 ~ 1"]
     assert [s["step"] for s in out["steps"]] == ["configural", "metric", "partial scalar", "strict"]
     assert out["rule"]["configural_rmsea"] == 0.10
+    # observed scores: the factors whose items had intercepts released are only metric-invariant
+    assert out["score_levels"] == {"visual": "metric", "textual": "strict", "speed": "metric"}
     assert "Level reached: strict (partial)" in res.summary()
 
 

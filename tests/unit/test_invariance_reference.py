@@ -229,6 +229,10 @@ def test_fiml_ladder_matches_lavaan(bfi, bfi_ref, estimator):
     )
     assert res.nobs == ref["fits"]["configural"]["nobs"]
     assert _check_steps(res, ref, estimator) == 3
+    if estimator == "ML":
+        # score tests under FIML: lavTestScore with the expected information of the missing data
+        ours = score_tests(res.fits["metric"])
+        assert _check_scores(ours, ref["score"]["metric"]) == 8
 
 
 @pytest.mark.parametrize("estimator", ["ML", "MLR"])
