@@ -575,9 +575,11 @@ def _pct(share: float, lang: str = "en") -> str:
     return f"{100 * share:.1f}" + ("\u00a0%" if lang == "fi" else "%")
 
 
-def _signed(value: float) -> str:
+def _signed(value: float, lang: str = "en") -> str:
     if not finite(value):
         return "—"
+    if abs(value) < 0.0005:
+        return "alle .001" if lang == "fi" else "less than .001"
     text = num(abs(value), "bounded", 3)
     return ("+" if value >= 0 else "\u2212") + text
 
@@ -940,7 +942,9 @@ def _cmv(
             comp = mf["comparison"]
             dcfi = comp.get("delta_cfi_robust", comp["delta_cfi"])
             parts.append(
-                t["summary_mf"].format(dcfi=_signed(dcfi), mv=_pct(mf["method_variance"], ctx.lang))
+                t["summary_mf"].format(
+                    dcfi=_signed(dcfi, ctx.lang), mv=_pct(mf["method_variance"], ctx.lang)
+                )
             )
 
     # --- marker ----------------------------------------------------------------------------------
@@ -1039,7 +1043,7 @@ def _method_factor(
             dchi=num(comp["delta_chisq"], "stat", 2),
             p=p_text(comp["p"]),
             sb=t["mf_sb"] if comp.get("method") != "standard" else "",
-            dcfi=_signed(dcfi),
+            dcfi=_signed(dcfi, ctx.lang),
             robust=t["mf_robust"] if robust and "delta_cfi_robust" in comp else "",
             mv=_pct(mf.method_variance, ctx.lang),
             verdict=verdict,
