@@ -51,7 +51,11 @@ TEXT: dict[str, dict[str, str]] = {
             "ICC(1) values of .01, .10 and .25 are small, medium and large (LeBreton & Senter, "
             "2008)."
         ),
-        "kept": "{dim}: {kept} of {firms} firm scores kept ({size} firms too small, {agree} below the agreement cut-off).",
+        "kept": (
+            "Firm scores kept, of {firms} firms ({size} with fewer than {min_size} respondents; "
+            "the others left out fell below the agreement cut-off): {dims}."
+        ),
+        "kept_item": "{dim} {kept}",
         "verdict_ok": (
             "Aggregation to the firm level is supported for {dims}: the respondents of a firm agree "
             "(median rwg(j) ≥ .70), firms differ (ICC(1) > .05) and firm means are reliable "
@@ -113,7 +117,11 @@ TEXT: dict[str, dict[str, str]] = {
             "enemmän luotettavista yrityskeskiarvoista (Bliese, 2000); ICC(1):n arvot .01, .10 ja "
             ".25 ovat pieni, keskisuuri ja suuri (LeBreton & Senter, 2008)."
         ),
-        "kept": "{dim}: {kept}/{firms} yrityksen pistemäärä otettiin mukaan ({size} liian pientä yritystä, {agree} yksimielisyysrajan alittavaa).",
+        "kept": (
+            "Mukaan otetut yrityspistemäärät {firms} yrityksestä ({size} yrityksessä alle "
+            "{min_size} vastaajaa; muut pois jätetyt alittivat yksimielisyysrajan): {dims}."
+        ),
+        "kept_item": "{dim} {kept}",
         "verdict_ok": (
             "Yritystasolle yhdistäminen on perusteltua ulottuvuuksilla {dims}: yrityksen vastaajat "
             "ovat yksimielisiä (rwg(j):n mediaani ≥ .70), yritykset eroavat toisistaan "
@@ -231,15 +239,16 @@ def build(ctx: Any) -> Section | None:
         t["rule"].format(min_size=rule["min_size"], rwg=_num(rule["rwg_min"] or RWG_MIN, 2))
     )
     summ = agg.summary
-    for d in summ.index:
-        r = summ.loc[d]
+    if len(summ):
         section.paragraphs.append(
             t["kept"].format(
-                dim=ctx.label(d),
-                kept=int(r["kept"]),
-                firms=int(r["firms"]),
-                size=int(r["dropped_size"]),
-                agree=int(r["dropped_agreement"]),
+                firms=int(summ["firms"].iloc[0]),
+                size=int(summ["dropped_size"].iloc[0]),
+                min_size=rule["min_size"],
+                dims="; ".join(
+                    t["kept_item"].format(dim=ctx.label(d), kept=int(summ.loc[d, "kept"]))
+                    for d in summ.index
+                ),
             )
         )
 

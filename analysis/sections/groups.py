@@ -35,7 +35,7 @@ import pandas as pd
 from moscale.errors import UserError
 
 from ..report import Figure, Section
-from ..tables import Table
+from ..tables import Table, format_value
 
 STEP = "measurement invariance and group comparisons"
 
@@ -96,6 +96,10 @@ TEXT: dict[str, dict[str, str]] = {
             "Necowitz, 1992)."
         ),
         "level_user_partial": ("{dim}: {level} holds only partially (released: {params})."),
+        "where": (
+            "The first parameter released, {param}, differs most between {a} and {b} (score "
+            "test χ²(1) = {x2})."
+        ),
         "level_none": (
             "{dim}: even the configural model does not fit across the groups, so the factor "
             "structure itself differs or fits poorly."
@@ -269,6 +273,10 @@ TEXT: dict[str, dict[str, str]] = {
             "Roznowski & Necowitz, 1992)."
         ),
         "level_user_partial": ("{dim}: {level} pätee vain osittain (vapautettu: {params})."),
+        "where": (
+            "Ensimmäisenä vapautettu parametri {param} eroaa eniten ryhmien {a} ja {b} välillä "
+            "(score-testi χ²(1) = {x2})."
+        ),
         "level_none": (
             "{dim}: edes konfiguraalinen malli ei sovi ryhmiin, joten jo faktorirakenne eroaa "
             "ryhmien välillä tai sopii huonosti."
@@ -889,6 +897,8 @@ def _invariance(
         return out, levels
 
     # ---- words: level per dimension (or for the model)
+    full_holds: dict[str, list[str]] = {}
+    later: list[str] = []
     for name, res in results.items():
         factors = units[name][1]
         dims = [ctx.label(factor_to_dim.get(f, f)) for f in factors]
@@ -900,7 +910,7 @@ def _invariance(
             params = join_words([_fmt_param(p) for p in res.released], lang)
             searched = not res.search.empty
             key = "level_partial" if searched else "level_user_partial"
-            section.paragraphs.append(
+            later.append(
                 t[key].format(
                     dim=who,
                     level=LEVEL_WORDS[lang][lvl],
@@ -908,8 +918,18 @@ def _invariance(
                     were=t["was"] if len(res.released) == 1 else t["were"],
                 )
             )
+            where = _where(res, labels)
+            if where is not None:
+                later.append(
+                    t["where"].format(
+                        param=_fmt_param(where[0]),
+                        a=where[1],
+                        b=where[2],
+                        x2=format_value(where[3], "stat", 2),
+                    )
+                )
         else:
-            section.paragraphs.append(t["level_full"].format(dim=who, level=LEVEL_WORDS[lang][lvl]))
+            full_holds.setdefault(lvl, []).append(who)
         full = res.full_level_reached
         if LEVELS.index(full) < LEVELS.index("scalar"):
             failed = LEVELS[LEVELS.index(full) + 1] if full != "none" else "configural"
@@ -925,6 +945,15 @@ def _invariance(
                 ),
             )
 
+    for lvl in ("strict", "scalar", "metric", "configural"):
+        if lvl in full_holds:
+            section.paragraphs.append(
+                t["level_full"].format(
+                    dim=join_words(full_holds[lvl], lang), level=LEVEL_WORDS[lang][lvl]
+                )
+            )
+    section.paragraphs.extend(later)
+
     # ---- ladder table + chart
     section.tables.append(_ladder_table(ctx, group, results, unit, factor_to_dim, rule, estimator))
     section.figures.append(_ladder_figure(ctx, group, results, unit, factor_to_dim, rule))
@@ -935,6 +964,26 @@ def _invariance(
     if latent is not None:
         section.tables.append(latent)
     return out, levels
+
+
+def _where(res: Any, labels: dict[str, str]) -> tuple[str, str, str, float] | None:
+    """The first parameter the search released and the pair of groups whose constraint on it had
+    the largest score test (the engine tests each group against the first)."""
+    if res.search.empty:
+        return None
+    first = res.search.iloc[0]
+    st = res.score_tests.get(str(first["step"]))
+    if st is None or st.empty:
+        return None
+    rows = st[(st["parameter"] == first["parameter"]) & (st["groups"] != "all")]
+    if rows.empty:
+        return None
+    top = rows.loc[rows["X2"].idxmax()]
+    pair = str(top["groups"]).split(" vs ")
+    if len(pair) != 2:
+        return None
+    a, b = (labels.get(g, g) for g in pair)
+    return str(first["parameter"]), a, b, float(top["X2"])
 
 
 def _step_name(step: str, lang: str) -> str:

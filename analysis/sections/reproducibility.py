@@ -53,6 +53,11 @@ TEXT: dict[str, dict[str, Any]] = {
             "`shasum -a 256 {file}` (macOS) or `Get-FileHash {file}` (Windows PowerShell)."
         ),
         "versions": "Versions: {versions}.",
+        "how": (
+            "How to reproduce: (1) check that the data file's SHA-256 checksum is the one above; "
+            "(2) install the same version, pip install moscale=={version}; (3) run the command "
+            "above in the folder that holds the data file and the instrument."
+        ),
         "decided": (
             "Decided from the data: items treated as {treatment} ({reason}); CFA estimator "
             "{estimator}."
@@ -89,8 +94,10 @@ TEXT: dict[str, dict[str, Any]] = {
             ),
             "estimator": "none: MLR for continuous items, WLSMV for ordinal items",
             "missing": (
-                "listwise: respondents with a missing answer are left out within each scale; "
-                "fiml: all available answers in the CFA (full-information ML)"
+                "auto: full-information ML in the CFA and the invariance tests when answers are "
+                "missing and items are continuous, else listwise; listwise: respondents with a "
+                "missing answer are left out; fiml: all available answers (full-information ML); "
+                "item statistics and reliability are always listwise within each scale"
             ),
             "exclude_careless": (
                 "screening rules whose flagged respondents are excluded; none: flags are only "
@@ -131,6 +138,11 @@ TEXT: dict[str, dict[str, Any]] = {
             "`shasum -a 256 {file}` (macOS) tai `Get-FileHash {file}` (Windows PowerShell)."
         ),
         "versions": "Versiot: {versions}.",
+        "how": (
+            "Näin toistat: (1) tarkista, että aineistotiedoston SHA-256-tarkistussumma on sama kuin "
+            "yllä; (2) asenna sama versio, pip install moscale=={version}; (3) aja yllä oleva "
+            "komento kansiossa, jossa aineistotiedosto ja mittarin määrittely ovat."
+        ),
         "decided": (
             "Aineiston perusteella päätetty: osiot käsiteltiin {treatment} ({reason}); "
             "CFA-estimaattori {estimator}."
@@ -171,9 +183,10 @@ TEXT: dict[str, dict[str, Any]] = {
                 "ei mitään: MLR jatkuville osioille, WLSMV järjestysasteikollisille osioille"
             ),
             "missing": (
-                "listwise: vastaaja, jolta puuttuu vastaus, jätetään pois kunkin asteikon "
-                "sisällä; fiml: CFA:ssa käytetään kaikki annetut vastaukset (täyden informaation "
-                "ML)"
+                "auto: CFA:ssa ja invarianssitesteissä täyden informaation ML, kun vastauksia "
+                "puuttuu ja osiot ovat jatkuvia, muuten listwise; listwise: vastaaja, jolta puuttuu "
+                "vastaus, jätetään pois; fiml: kaikki annetut vastaukset (täyden informaation ML); "
+                "osioanalyysi ja reliabiliteetti ovat aina listwise kunkin asteikon sisällä"
             ),
             "exclude_careless": (
                 "seulontasäännöt, joiden liputtamat vastaajat poistetaan; ei mitään: liput vain "
@@ -401,6 +414,7 @@ def build(ctx: Any) -> Section:
     section.paragraphs.append(
         t["versions"].format(versions=", ".join(f"{k} {v}" for k, v in vers.items()))
     )
+    section.paragraphs.append(t["how"].format(version=__version__, seed=opts.seed))
     section.paragraphs.append(
         t["decided"].format(
             treatment=t["ordinal"] if ctx.ordinal else t["continuous"],
