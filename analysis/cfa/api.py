@@ -138,15 +138,7 @@ def cfa(
 def _cfa(
     model, data, estimator, ordered, group, group_equal, missing, std_lv, se, information
 ) -> CFAResult:
-    if (
-        ordered is not None
-        and ordered is not False
-        and not (
-            isinstance(ordered, Iterable)
-            and not isinstance(ordered, str)
-            and len(list(ordered)) == 0
-        )
-    ):
+    if _wants_ordinal(ordered):
         raise ModelError(
             "ordinal estimation arrives with WLSMV; this version fits continuous items by ML/MLR",
             hint="Drop ordered= to treat the items as continuous (use estimator='MLR' for robust "
@@ -307,6 +299,15 @@ def _cfa(
         _core=core,
         _vcov=vc,
     )
+
+
+def _wants_ordinal(ordered) -> bool:
+    """True for ``ordered=True``, a column name or a non-empty list of names."""
+    if ordered is None or ordered is False:
+        return False
+    if isinstance(ordered, str) or ordered is True:
+        return True
+    return len(list(ordered)) > 0
 
 
 def _param_names(pt) -> list[str]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .lowrank import expected_rows_complete, info_rows, rows_to_x, scores_rows
 from .matrices import ModelMatrices
 from .objective import (
     _expected_from_inv,
@@ -29,8 +30,6 @@ from .objective import (
     hessian_sigma,
     ml_group,
     moment_gradient,
-    param_gradient_info,
-    param_scores,
     scores,
 )
 from .samplestats import LOG2PI, GroupStats
@@ -59,6 +58,11 @@ class MLEstimator:
         self.fg = np.array([s.n / self.ntotal for s in stats])
         self.logdet_s = [float(np.linalg.slogdet(s.cov)[1]) for s in stats]
         self.meanstructure = model.meanstructure
+        # With many missing-data patterns the exact information costs O(K^2 p) per pattern: score
+        # with the complete-data expected information instead, and skip Newton steps.
+        self.npatterns = sum(len(s.patterns) for s in stats if s.missing)
+        self.approx_scoring = self.npatterns > 150
+        self.newton_ok = not self.approx_scoring
 
     # -- objective ---------------------------------------------------------------------------
     def _group(self, g: int, sigma, mu, gradient: bool):
@@ -78,7 +82,7 @@ class MLEstimator:
 
     def objective_gradient(self, x: np.ndarray) -> tuple[float, np.ndarray | None]:
         mats = self.model.matrices(x)
-        derivs = self.model.derivatives(x, mats)
+        lr = self.model.lowrank(x, mats)
         total = 0.0
         grad = np.zeros(self.model.npar)
         for g, gm in enumerate(mats):
@@ -87,11 +91,12 @@ class MLEstimator:
             if not np.isfinite(f):
                 return np.inf, None
             total += self.fg[g] * f
-            ds, dm = derivs[g]
-            gr = np.tensordot(ds, big_g, axes=([1, 2], [0, 1]))
-            if gmu is not None:
-                gr = gr + dm @ gmu
-            grad += self.fg[g] * gr
+            u, v, m, idx = lr[g]
+            # <G, u v' + v u'> = 2 u' G v
+            rows = 2.0 * np.sum((u @ big_g) * v, axis=1)
+            if gmu is not None and m is not None:
+                rows = rows + m @ gmu
+            grad += self.fg[g] * np.bincount(idx, weights=rows, minlength=self.model.npar)
         return total, grad
 
     def gradient(self, x: np.ndarray) -> np.ndarray:
@@ -111,20 +116,32 @@ class MLEstimator:
     # -- information -------------------------------------------------------------------------
     def scoring_information(self, x: np.ndarray) -> np.ndarray:
         """Expected information (pattern-weighted under FIML): the Fisher-scoring metric."""
-        return self._info(x, "expected")
+        if not self.approx_scoring:
+            return self._info(x, "expected")
+        mats = self.model.matrices(x)
+        lr = self.model.lowrank(x, mats)
+        npar = self.model.npar
+        out = np.zeros((npar, npar))
+        for g, gm in enumerate(mats):
+            sigma, _ = self.model.implied_one(gm)
+            u, v, m, idx = lr[g]
+            out += self.fg[g] * rows_to_x(expected_rows_complete(sigma, u, v, m), idx, npar)
+        return out
 
     def _info(self, x: np.ndarray, kind: str) -> np.ndarray:
         mats = self.model.matrices(x)
-        derivs = self.model.derivatives(x, mats)
-        out = np.zeros((self.model.npar, self.model.npar))
+        lr = self.model.lowrank(x, mats)
+        npar = self.model.npar
+        out = np.zeros((npar, npar))
         for g, gm in enumerate(mats):
             sigma, mu = self.model.implied_one(gm)
-            ds, dm = derivs[g]
+            u, v, m, idx = lr[g]
             if kind == "first.order":
-                sc = param_scores(sigma, mu, self.stats[g], ds, dm)
-                out += self.fg[g] * (sc.T @ sc) / self.stats[g].n
+                sc = scores_rows(sigma, mu, self.stats[g], u, v, m)
+                rows = sc.T @ sc / self.stats[g].n
             else:
-                out += self.fg[g] * param_gradient_info(sigma, mu, self.stats[g], ds, dm, kind)
+                rows = info_rows(sigma, mu, self.stats[g], u, v, m, kind)
+            out += self.fg[g] * rows_to_x(rows, idx, npar)
         return out
 
     def expected_moment_information(self, x: np.ndarray) -> list[np.ndarray]:

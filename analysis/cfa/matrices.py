@@ -319,6 +319,73 @@ class ModelMatrices:
             out.append((d_s, d_m))
         return out
 
+    def lowrank(
+        self, x: np.ndarray, mats: list[GroupMatrices] | None = None
+    ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]]:
+        """Per group, each free table row's dSigma = u v' + v u' and dmu = m, as (U, V, M, idx):
+        U, V, M are K x p (one row per free table row), idx the rows' parameter indices.
+        See :mod:`.lowrank` for the vectors of each parameter type."""
+        if mats is None:
+            mats = self.matrices(x)
+        p = self.p
+        eye = np.eye(p)
+        out = []
+        for g, gm in enumerate(mats):
+            fr = self._free[g]
+            a = gm.ib_inv()
+            la = gm.lam @ a
+            big_l = la @ gm.psi @ a.T
+            aal = a @ gm.alpha if self.meanstructure else None
+            us, vs, ms, ids = [], [], [], []
+            r, c, i = fr[0]  # loadings
+            if r.size:
+                us.append(eye[r])
+                vs.append(big_l[:, c].T)
+                ms.append(eye[r] * aal[c][:, None] if aal is not None else None)
+                ids.append(i)
+            r, c, i = fr[1]  # residual (co)variances
+            if r.size:
+                us.append(eye[r])
+                vs.append(eye[c] * np.where(r == c, 0.5, 1.0)[:, None])
+                ms.append(np.zeros((r.size, p)) if aal is not None else None)
+                ids.append(i)
+            r, c, i = fr[2]  # latent (co)variances
+            if r.size:
+                us.append(la[:, r].T)
+                vs.append(la[:, c].T * np.where(r == c, 0.5, 1.0)[:, None])
+                ms.append(np.zeros((r.size, p)) if aal is not None else None)
+                ids.append(i)
+            if gm.beta is not None:
+                r, c, i = fr[3]  # higher-order loadings
+                if r.size:
+                    us.append(la[:, r].T)
+                    vs.append(big_l[:, c].T)
+                    ms.append(la[:, r].T * aal[c][:, None] if aal is not None else None)
+                    ids.append(i)
+            if self.meanstructure:
+                r, _, i = fr[4]  # intercepts
+                if r.size:
+                    us.append(np.zeros((r.size, p)))
+                    vs.append(np.zeros((r.size, p)))
+                    ms.append(eye[r])
+                    ids.append(i)
+                r, _, i = fr[5]  # latent means
+                if r.size:
+                    us.append(np.zeros((r.size, p)))
+                    vs.append(np.zeros((r.size, p)))
+                    ms.append(la[:, r].T.copy())
+                    ids.append(i)
+            if ids:
+                u_all, v_all = np.vstack(us), np.vstack(vs)
+                m_all = np.vstack(ms) if self.meanstructure else None
+                idx = np.concatenate(ids)
+            else:
+                u_all = v_all = np.zeros((0, p))
+                m_all = np.zeros((0, p)) if self.meanstructure else None
+                idx = np.zeros(0, dtype=int)
+            out.append((u_all, v_all, m_all, idx))
+        return out
+
     def jacobian(self, x: np.ndarray, mats: list[GroupMatrices] | None = None) -> list[np.ndarray]:
         """Delta_g = d(mu_g, vech Sigma_g) / d x for every group (nmom x npar)."""
         out = []

@@ -217,27 +217,12 @@ def fiml_group(
     sigma: np.ndarray, mu: np.ndarray, st: GroupStats, *, gradient: bool = True
 ) -> tuple[float, np.ndarray | None]:
     """-logL/N of one group with incomplete data and its gradient in (mu, vech Sigma)."""
-    p = sigma.shape[0]
-    n = st.n
-    f = 0.0
-    gm = np.zeros(p)
-    gs = np.zeros((p, p))
-    for pat in st.patterns:  # type: ignore[union-attr]
-        parts = _pattern_parts(sigma, mu, pat)
-        if parts is None:
-            return np.inf, None
-        a, logdet, d, w = parts
-        o = pat.obs
-        wt = pat.n / n
-        f += wt * 0.5 * (len(o) * LOG2PI + logdet + np.sum(a * w))
-        if gradient:
-            ad = a @ d
-            gm[o] -= wt * ad
-            gs[np.ix_(o, o)] += wt * 0.5 * (a - a @ w @ a)
-    if not gradient:
+    f, big_g, gm = _fiml_batched(sigma, mu, st, gradient=gradient)
+    if not gradient or big_g is None:
         return f, None
+    p = sigma.shape[0]
     vr, vc, mult, _ = _vech(p)
-    return f, np.concatenate([gm, mult * gs[vr, vc]])
+    return f, np.concatenate([gm, mult * big_g[vr, vc]])
 
 
 def fiml_expected(sigma: np.ndarray, st: GroupStats) -> np.ndarray:
@@ -418,17 +403,36 @@ def moment_gradient(
         f = 0.5 * (logdet + np.sum(a * w) - logdet_s - p)
         big_g = 0.5 * (a - a @ w @ a)
         return f, big_g, (None if d is None else -(a @ d))
+    return _fiml_batched(sigma, mu, st, gradient=True)
+
+
+def _fiml_batched(sigma: np.ndarray, mu: np.ndarray, st: GroupStats, *, gradient: bool):
+    """-logL/N of incomplete data and its matrix gradient, patterns batched by size."""
+    p = sigma.shape[0]
+    nn = float(st.n)
     f = 0.0
     gm = np.zeros(p)
-    big_g = np.zeros((p, p))
-    for pat in st.patterns:  # type: ignore[union-attr]
-        parts = _pattern_parts(sigma, mu, pat)
-        if parts is None:
+    gflat = np.zeros(p * p)
+    for blk in st.blocks:
+        obs = blk.obs
+        s = obs.shape[1]
+        sig = sigma[obs[:, :, None], obs[:, None, :]]
+        try:
+            chol = np.linalg.cholesky(sig)
+        except np.linalg.LinAlgError:
             return np.inf, None, None
-        a, logdet, d, w = parts
-        o = pat.obs
-        wt = pat.n / st.n
-        f += wt * 0.5 * (len(o) * LOG2PI + logdet + np.sum(a * w))
-        gm[o] -= wt * (a @ d)
-        big_g[np.ix_(o, o)] += wt * 0.5 * (a - a @ w @ a)
-    return f, big_g, gm
+        logdet = 2.0 * np.sum(np.log(np.diagonal(chol, axis1=1, axis2=2)), axis=1)
+        ci = np.linalg.inv(chol)
+        a = np.swapaxes(ci, 1, 2) @ ci
+        d = blk.mean - mu[obs]
+        w = blk.cov + d[:, :, None] * d[:, None, :]
+        wt = blk.n / nn
+        f += float(np.sum(wt * 0.5 * (s * LOG2PI + logdet + np.sum(a * w, axis=(1, 2)))))
+        if gradient:
+            ad = np.einsum("bij,bj->bi", a, d)
+            gm += np.bincount(obs.ravel(), weights=(-wt[:, None] * ad).ravel(), minlength=p)
+            gg = 0.5 * (a - a @ w @ a) * wt[:, None, None]
+            gflat += np.bincount(blk.flat.ravel(), weights=gg.ravel(), minlength=p * p)
+    if not gradient:
+        return f, None, None
+    return f, gflat.reshape(p, p), gm

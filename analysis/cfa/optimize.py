@@ -70,7 +70,7 @@ def minimize(
         dec = float(g @ step)
         if dec < tol and np.max(np.abs(g)) < gtol:
             return OptimResult(x, f, True, it, "fisher-scoring+newton", "converged", g)
-        if dec < 1e-4 and it > 2:
+        if dec < 1e-4 and it > 2 and getattr(est, "newton_ok", True):
             newton = True
         t = 1.0
         accepted = False
@@ -114,7 +114,7 @@ def _newton_polish(est, x: np.ndarray, max_steps: int = 100):
         dec = float(g @ step)
         if dec < 1e-16 and np.max(np.abs(g)) < 1e-8:
             return x, f, g, True
-        if dec < 1e-4:
+        if dec < 1e-4 and getattr(est, "newton_ok", True):
             newton = True
         t = 1.0
         ok = False

@@ -16,7 +16,14 @@ import numpy as np
 
 from moscale.errors import DataError
 
-__all__ = ["GroupStats", "Pattern", "em_saturated", "group_stats", "loglik_patterns"]
+__all__ = [
+    "GroupStats",
+    "Pattern",
+    "PatternBlock",
+    "em_saturated",
+    "group_stats",
+    "loglik_patterns",
+]
 
 LOG2PI = np.log(2.0 * np.pi)
 
@@ -41,6 +48,39 @@ class Pattern:
 
 
 @dataclass
+class PatternBlock:
+    """Missing-data patterns with the same number of observed variables, stacked for batched
+    linear algebra (a complete-data group is one block with one "pattern")."""
+
+    obs: np.ndarray  # B x s indices of the observed variables
+    n: np.ndarray  # B cases per pattern
+    mean: np.ndarray  # B x s
+    cov: np.ndarray  # B x s x s (divisor n)
+    flat: np.ndarray  # B x s x s positions in a flattened p x p matrix (for scatter-adds)
+    patterns: list[Pattern]
+
+
+def _blocks(patterns: list[Pattern], p: int) -> list[PatternBlock]:
+    by_size: dict[int, list[Pattern]] = {}
+    for pat in patterns:
+        by_size.setdefault(len(pat.obs), []).append(pat)
+    out = []
+    for _, pats in sorted(by_size.items()):
+        obs = np.array([pt.obs for pt in pats], dtype=int)
+        out.append(
+            PatternBlock(
+                obs=obs,
+                n=np.array([pt.n for pt in pats], dtype=float),
+                mean=np.array([pt.mean for pt in pats]),
+                cov=np.array([pt.cov for pt in pats]),
+                flat=obs[:, :, None] * p + obs[:, None, :],
+                patterns=pats,
+            )
+        )
+    return out
+
+
+@dataclass
 class GroupStats:
     """Sample statistics of one group.
 
@@ -61,6 +101,17 @@ class GroupStats:
     @property
     def missing(self) -> bool:
         return self.patterns is not None
+
+    @property
+    def blocks(self) -> list[PatternBlock]:
+        """Patterns stacked by size (one block holding the whole sample for complete data)."""
+        if "blocks" not in self.cache:
+            if self.patterns is not None:
+                self.cache["blocks"] = _blocks(self.patterns, self.p)
+            else:
+                full = Pattern(np.arange(self.p), self.n, self.mean, self.cov, self.data)
+                self.cache["blocks"] = _blocks([full], self.p)
+        return self.cache["blocks"]
 
     @property
     def p(self) -> int:
@@ -88,16 +139,20 @@ def loglik_patterns(patterns: list[Pattern], sigma: np.ndarray, mu: np.ndarray) 
     W_p = S_p + (ybar_p - mu_o)(ybar_p - mu_o)'.
     """
     total = 0.0
+    by_size: dict[int, list[Pattern]] = {}
     for pat in patterns:
-        o = pat.obs
-        s = sigma[np.ix_(o, o)]
+        by_size.setdefault(len(pat.obs), []).append(pat)
+    for size, pats in by_size.items():
+        obs = np.array([pt.obs for pt in pats], dtype=int)
+        nn = np.array([pt.n for pt in pats], dtype=float)
+        s = sigma[obs[:, :, None], obs[:, None, :]]
         sign, logdet = np.linalg.slogdet(s)
-        if sign <= 0:
+        if np.any(sign <= 0):
             return -np.inf
-        d = pat.mean - mu[o]
-        w = pat.cov + np.outer(d, d)
-        sinv = np.linalg.inv(s)
-        total += pat.n * (len(o) * LOG2PI + logdet + np.sum(sinv * w))
+        d = np.array([pt.mean for pt in pats]) - mu[obs]
+        w = np.array([pt.cov for pt in pats]) + d[:, :, None] * d[:, None, :]
+        a = np.linalg.inv(s)
+        total += float(np.sum(nn * (size * LOG2PI + logdet + np.sum(a * w, axis=(1, 2)))))
     return -0.5 * total
 
 
@@ -109,8 +164,9 @@ def em_saturated(
     E-step per pattern with B = Sigma_mo Sigma_oo^-1, C = Sigma_mm - B Sigma_om, c = mu_m - B mu_o:
     sum y_m = n c + B T_o, sum y_m y_o' = c T_o' + B Q_oo,
     sum y_m y_m' = n (C + c c') + c T_o' B' + B T_o c' + B Q_oo B'  (T_o, Q_oo: pattern sums).
-    M-step: mu = T1 / N, Sigma = T2 / N - mu mu'.
-    Stops when the largest change in mu or Sigma is below ``tol``.
+    M-step: mu = T1 / N, Sigma = T2 / N - mu mu'. Patterns with the same number of observed
+    variables are processed as one batch. Stops when the largest change in mu or Sigma is below
+    ``tol``.
     """
     # start: available-case means and variances
     t1 = np.zeros(p)
@@ -122,40 +178,60 @@ def em_saturated(
         t2d[pat.obs] += np.diag(pat.crossprod)
     mu = t1 / cnt
     sigma = np.diag(t2d / cnt - mu**2)
+    # batches: observed indices followed by missing ones, and the pattern sums
+    batches = []
+    allv = np.arange(p)
+    by_size: dict[int, list[Pattern]] = {}
+    for pat in patterns:
+        by_size.setdefault(len(pat.obs), []).append(pat)
+    for size, pats in by_size.items():
+        obs = np.array([pt.obs for pt in pats], dtype=int)
+        mis = np.array([np.setdiff1d(allv, pt.obs) for pt in pats], dtype=int).reshape(
+            len(pats), p - size
+        )
+        perm = np.concatenate([obs, mis], axis=1)
+        nn = np.array([pt.n for pt in pats], dtype=float)
+        to = np.array([pt.sum for pt in pats])
+        qoo = np.array([pt.crossprod for pt in pats])
+        flat = perm[:, :, None] * p + perm[:, None, :]
+        batches.append((obs, mis, perm, nn, to, qoo, flat))
     it = 0
     while it < max_iter:
         it += 1
         T1 = np.zeros(p)
-        T2 = np.zeros((p, p))
-        for pat in patterns:
-            o = pat.obs
-            if len(o) == p:
-                T1 += pat.sum
-                T2 += pat.crossprod
+        T2 = np.zeros(p * p)
+        for obs, mis, perm, nn, to, qoo, flat in batches:
+            s = obs.shape[1]
+            if s == p:
+                T1 += to.sum(axis=0)
+                T2 += np.bincount(flat.ravel(), weights=qoo.ravel(), minlength=p * p)
                 continue
-            m = np.setdiff1d(np.arange(p), o)
-            s_oo = sigma[np.ix_(o, o)]
-            s_mo = sigma[np.ix_(m, o)]
-            b = np.linalg.solve(s_oo, s_mo.T).T
-            cm = sigma[np.ix_(m, m)] - b @ s_mo.T
-            c = mu[m] - b @ mu[o]
-            to, qoo = pat.sum, pat.crossprod
-            sm = pat.n * c + b @ to
-            smo = np.outer(c, to) + b @ qoo
+            s_oo = sigma[obs[:, :, None], obs[:, None, :]]
+            s_mo = sigma[mis[:, :, None], obs[:, None, :]]
+            s_mm = sigma[mis[:, :, None], mis[:, None, :]]
+            b = np.swapaxes(np.linalg.solve(s_oo, np.swapaxes(s_mo, 1, 2)), 1, 2)  # B x m x s
+            cm = s_mm - b @ np.swapaxes(s_mo, 1, 2)
+            c = mu[mis] - np.einsum("bij,bj->bi", b, mu[obs])
+            bto = np.einsum("bij,bj->bi", b, to)
+            sm = nn[:, None] * c + bto
+            smo = c[:, :, None] * to[:, None, :] + b @ qoo
             smm = (
-                pat.n * (cm + np.outer(c, c))
-                + np.outer(c, to @ b.T)
-                + np.outer(b @ to, c)
-                + b @ qoo @ b.T
+                nn[:, None, None] * (cm + c[:, :, None] * c[:, None, :])
+                + c[:, :, None] * bto[:, None, :]
+                + bto[:, :, None] * c[:, None, :]
+                + b @ qoo @ np.swapaxes(b, 1, 2)
             )
-            T1[o] += to
-            T1[m] += sm
-            T2[np.ix_(o, o)] += qoo
-            T2[np.ix_(m, o)] += smo
-            T2[np.ix_(o, m)] += smo.T
-            T2[np.ix_(m, m)] += smm
+            full = np.empty((len(nn), p, p))
+            full[:, :s, :s] = qoo
+            full[:, s:, :s] = smo
+            full[:, :s, s:] = np.swapaxes(smo, 1, 2)
+            full[:, s:, s:] = smm
+            T1 += np.bincount(
+                perm.ravel(), weights=np.concatenate([to, sm], axis=1).ravel(), minlength=p
+            )
+            T2 += np.bincount(flat.ravel(), weights=full.ravel(), minlength=p * p)
         mu_new = T1 / n
-        sigma_new = T2 / n - np.outer(mu_new, mu_new)
+        sigma_new = T2.reshape(p, p) / n - np.outer(mu_new, mu_new)
         sigma_new = (sigma_new + sigma_new.T) / 2
         delta = max(np.max(np.abs(mu_new - mu)), np.max(np.abs(sigma_new - sigma)))
         mu, sigma = mu_new, sigma_new

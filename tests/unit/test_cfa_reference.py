@@ -342,3 +342,36 @@ def test_summary_mentions_key_figures():
     assert "MLR" in text and "Yuan-Bentler" in text
     assert f"{res.fit_measures()['cfi']:.3f}" in text
     assert "visual =~ x2" in text
+
+
+def test_partable_columns_and_start_values():
+    hs = _data("hs")
+    res = cfa("visual =~ x1 + x2 + start(0.6)*x3\ntextual =~ x4 + x5 + x6", hs)
+    pt = res.partable
+    assert {
+        "lhs",
+        "op",
+        "rhs",
+        "group",
+        "free",
+        "value",
+        "ustart",
+        "label",
+        "start",
+        "est",
+        "se",
+    } <= set(pt.columns)
+    row = pt[(pt["op"] == "=~") & (pt["rhs"] == "x3")].iloc[0]
+    assert row["start"] == 0.6 and row["ustart"] == 0.6
+    # the start value does not change the solution (lavaan: est 0.708, same as without start())
+    plain = cfa("visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6", hs).partable
+    assert np.allclose(pt["est"], plain["est"], atol=1e-7)
+    assert res.chisq_test().df == 8 and res.scaled_test() is None
+    mlr = _fit("cfa_basic", "hs_mlr")
+    st = mlr.scaled_test()
+    assert st.scaling_factor == pytest.approx(
+        _ref("cfa_basic")["hs_mlr"]["fit"]["chisq.scaling.factor"], rel=1e-4
+    )
+    fcov = mlr.factor_covariances()
+    est = mlr.parameter_estimates().set_index(["lhs", "op", "rhs"])["est"]
+    assert fcov.loc["visual", "textual"] == pytest.approx(est[("visual", "~~", "textual")])
