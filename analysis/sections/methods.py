@@ -253,8 +253,9 @@ TEXT: dict[str, dict[str, Any]] = {
             "deletion within each scale{cfa_n}."
         ),
         "missing_fiml": (
-            "Of the item answers, {pct} were missing; the CFA used full-information maximum "
-            "likelihood and the other analyses listwise deletion within each scale."
+            "Of the item answers, {pct} were missing; the CFA and the invariance tests used "
+            "full-information maximum likelihood, item statistics and reliability listwise "
+            "deletion within each scale."
         ),
         "cfa_n": " (n = {n} complete cases in the CFA)",
         "reversed": "Reverse-keyed items (k = {k}) were recoded before the analysis.",
@@ -286,6 +287,17 @@ TEXT: dict[str, dict[str, Any]] = {
             " Parallel analysis (Horn, 1965) suggested {pa} factor{s} against the {k} dimensions "
             "of the instrument."
         ),
+        "efa_fit": (
+            " An exploratory factor analysis with {k} factors ({method} extraction, {rotation} "
+            "rotation, {cor} correlations) gave {cross} cross-loading item(s) and {none} item(s) "
+            "without a loading of at least {salient}."
+        ),
+        "efa_methods": {
+            "minres": "minimum residual",
+            "ml": "maximum likelihood",
+            "pa": "principal axis",
+        },
+        "efa_cor": {"pearson": "Pearson", "polychoric": "polychoric"},
         # cfa
         "cfa": (
             "The measurement model with {k} factors and {p} items was tested with confirmatory factor "
@@ -432,9 +444,9 @@ TEXT: dict[str, dict[str, Any]] = {
             "vastaaja pois kunkin asteikon sisällä (listwise-poisto{cfa_n})."
         ),
         "missing_fiml": (
-            "Osioiden vastauksista puuttui {pct}; CFA:ssa käytettiin täyden informaation "
-            "suurimman uskottavuuden menetelmää ja muissa analyyseissa listwise-poistoa kunkin "
-            "asteikon sisällä."
+            "Osioiden vastauksista puuttui {pct}; CFA:ssa ja invarianssitesteissä käytettiin "
+            "täyden informaation suurimman uskottavuuden menetelmää, osioanalyysissa ja "
+            "reliabiliteetissa listwise-poistoa kunkin asteikon sisällä."
         ),
         "cfa_n": "; CFA:ssa n = {n} täydellistä havaintoa",
         "reversed": "Käänteiset osiot (k = {k}) käännettiin ennen analyysia.",
@@ -471,6 +483,17 @@ TEXT: dict[str, dict[str, Any]] = {
             " Rinnakkaisanalyysi (Horn, 1965) ehdotti {pa} faktoria, kun mittarissa on {k} "
             "ulottuvuutta."
         ),
+        "efa_fit": (
+            " Eksploratiivisessa faktorianalyysissa {k} faktorilla ({method}, {rotation}-rotaatio, "
+            "{cor} korrelaatiot) ristiinlatautuvia osioita oli {cross} ja osioita, joiden mikään "
+            "lataus ei ollut vähintään {salient}, oli {none}."
+        ),
+        "efa_methods": {
+            "minres": "pienimmän jäännöksen menetelmä",
+            "ml": "suurimman uskottavuuden menetelmä",
+            "pa": "pääakselimenetelmä",
+        },
+        "efa_cor": {"pearson": "Pearsonin", "polychoric": "polykoriset"},
         "cfa": (
             "Mittausmallia, jossa on {k} faktoria ja {p} osiota, testattiin vahvistavalla "
             "faktorianalyysilla n = {n} vastaajan aineistossa, estimointimenetelmänä {estimator}: "
@@ -882,6 +905,26 @@ class _Writer:
             text += t["efa_pa"].format(pa=pa, s="" if pa == 1 else "s", k=k)
             self.cite("horn1965")
             self.values["parallel_analysis_factors"] = int(pa)
+        fitted = res.get("efa") or {}
+        if fitted.get("n_factors"):
+            method = str(fitted.get("method", ""))
+            cor = str(fitted.get("cor", res.get("cor", "")))
+            cross = res.get("cross_loadings") or {}
+            none = res.get("no_salient") or []
+            text += t["efa_fit"].format(
+                k=fitted["n_factors"],
+                method=t["efa_methods"].get(method, method),
+                rotation=fitted.get("rotation", ""),
+                cor=t["efa_cor"].get(cor, cor),
+                cross=len(cross),
+                none=len(none),
+                salient=b2(res.get("salient", 0.30)),
+            )
+            self.values["efa"] = {
+                "n_factors": int(fitted["n_factors"]),
+                "cross_loadings": len(cross),
+                "no_salient": len(none),
+            }
         return text
 
     # ---- CFA ---------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import pytest
 import moscale as ms
 from moscale.analysis import pipeline
 from moscale.analysis.cfa.api import cfa
+from moscale.analysis.efa import efa
 from moscale.analysis.factorability import bartlett, kmo
 from moscale.analysis.nfactors import parallel_analysis
 from moscale.analysis.pipeline import AnalysisOptions, Context
@@ -75,12 +76,21 @@ def found(dataset):
     }
     fit = cfa(ctx.model, x, estimator="MLR")
     dv = discriminant_validity(fit, x)
-    efa = {
+    fitted = efa(x, 2)
+    lam = fitted.loadings.abs() >= 0.30
+    efa_results = {
         "kmo": kmo(x).to_dict(),
         "bartlett": bartlett(x).to_dict(),
         "parallel": parallel_analysis(x, seed=1).to_dict(),
+        "efa": fitted.to_dict(),
+        "salient": 0.30,
+        # as the EFA section lists them: items with two salient loadings / with none
+        "cross_loadings": {
+            i: list(lam.columns[lam.loc[i]]) for i in lam.index if lam.loc[i].sum() > 1
+        },
+        "no_salient": [i for i in lam.index if not lam.loc[i].any()],
     }
-    return {"reliability": rel, "cfa": fit, "validity": dv, "efa": efa}
+    return {"reliability": rel, "cfa": fit, "validity": dv, "efa": efa_results}
 
 
 def _full(dataset, found, lang="en"):
@@ -136,6 +146,15 @@ def test_paragraph_has_the_numbers_shown_elsewhere(lang, english, finnish, found
     values = ctx.results["methods"]["values"]
     assert values["fit"]["cfi"] == pytest.approx(found["cfa"].fit_measures()["cfi.robust"])
     assert values["alpha"] == {k: pytest.approx(r.alpha) for k, r in found["reliability"].items()}
+    # the EFA as the EFA section ran it
+    ex = found["efa"]
+    if lang == "en":
+        assert (
+            "An exploratory factor analysis with 2 factors (minimum residual extraction, oblimin "
+            f"rotation, Pearson correlations) gave {len(ex['cross_loadings'])} cross-loading item(s) "
+            f"and {len(ex['no_salient'])} item(s)"
+        ) in text
+    assert values["parallel_analysis_factors"] == ex["parallel"]["n_factors"]
     # the partial-invariance search found the planted loading, and the paragraph says so
     assert "ccrm_collab_core → ccrm_a1" in text
     # the groups section's levels, the firm section's figures
