@@ -105,14 +105,6 @@ class MLEstimator:
             raise FloatingPointError("implied covariance matrix not positive definite")
         return g
 
-    def moment_gradients(self, x: np.ndarray) -> list[np.ndarray]:
-        """dF_g/d(mu, vech Sigma) per group (unweighted)."""
-        out = []
-        for g, (sigma, mu) in enumerate(self.model.implied(x)):
-            _, u = self._group(g, sigma, mu, True)
-            out.append(u)
-        return out
-
     # -- information -------------------------------------------------------------------------
     def scoring_information(self, x: np.ndarray) -> np.ndarray:
         """Expected information (pattern-weighted under FIML): the Fisher-scoring metric."""
