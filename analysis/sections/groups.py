@@ -143,6 +143,8 @@ TEXT: dict[str, dict[str, str]] = {
             "After Holm's adjustment across the {k} dimensions, no dimension score differs "
             "between the groups at p < .05."
         ),
+        "significant_one": "{dims} differs between the groups (p < .05).",
+        "none_significant_one": "{dims} does not differ between the groups at p < .05.",
         "ladder_title": "Measurement invariance across {group}",
         "ladder_note": (
             "{chisq} Δχ² is the {difference} of each model against the last model that held. "
@@ -324,6 +326,8 @@ TEXT: dict[str, dict[str, str]] = {
             "Holmin korjauksen jälkeen ({k} ulottuvuutta) ryhmät eivät eroa millään ulottuvuudella "
             "(p < .05)."
         ),
+        "significant_one": "Ryhmät eroavat ulottuvuudella {dims} (p < .05).",
+        "none_significant_one": "Ryhmät eivät eroa ulottuvuudella {dims} (p < .05).",
         "ladder_title": "Mittausinvarianssi: {group}",
         "ladder_note": (
             "{chisq} Δχ² on {difference}, jossa kutakin mallia verrataan viimeisimpään "
@@ -1230,7 +1234,10 @@ def _comparison(ctx, group, data, score_cols, levels, labels, section, obj) -> d
     tests = comp.tests
     sig = [ctx.label(r["score"]) for r in tests.to_dict(orient="records") if r["p_adjusted"] < 0.05]
     k = len(score_cols)
-    if sig:
+    if k == 1:
+        key = "significant_one" if sig else "none_significant_one"
+        section.paragraphs.append(t[key].format(dims=ctx.label(score_cols[0])))
+    elif sig:
         section.paragraphs.append(t["significant"].format(k=k, dims=join_words(sig, lang)))
     else:
         section.paragraphs.append(t["none_significant"].format(k=k))

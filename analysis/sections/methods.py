@@ -213,6 +213,12 @@ REFERENCES: dict[str, tuple[str, str]] = {
         "Welch, B. L. (1951). On the comparison of several mean values: An alternative approach. "
         "Biometrika, 38(3–4), 330–336. https://doi.org/10.1093/biomet/38.3-4.330",
     ),
+    "wu2016": (
+        "Wu & Estabrook, 2016",
+        "Wu, H., & Estabrook, R. (2016). Identification of confirmatory factor analysis models of "
+        "different levels of invariance for ordered categorical outcomes. Psychometrika, 81(4), "
+        "1014–1045. https://doi.org/10.1007/s11336-016-9506-0",
+    ),
     "yuan2000": (
         "Yuan & Bentler, 2000",
         "Yuan, K.-H., & Bentler, P. M. (2000). Three likelihood-based methods for mean and "
@@ -353,6 +359,10 @@ TEXT: dict[str, dict[str, Any]] = {
             "(Vandenberg & Lance, 2000); each step was compared with the last one that held by "
             "the {difference} and accepted when ΔCFI ≥ −.010 and ΔRMSEA ≤ .015 (Chen, 2007). "
             "{levels}"
+        ),
+        "ordinal_ladder": (
+            " With ordinal items the thresholds were constrained first, then the loadings and "
+            "the intercepts, with the identification constraints of Wu and Estabrook (2016)."
         ),
         "unit_model": "on the whole measurement model",
         "unit_factor": (
@@ -547,6 +557,10 @@ TEXT: dict[str, dict[str, Any]] = {
             "tiukkaan invarianssiin (Vandenberg & Lance, 2000); kutakin vaihetta verrattiin "
             "viimeisimpään hyväksyttyyn {difference}, ja vaihe hyväksyttiin, kun ΔCFI ≥ −.010 ja "
             "ΔRMSEA ≤ .015 (Chen, 2007). {levels}"
+        ),
+        "ordinal_ladder": (
+            " Järjestysasteikollisilla osioilla kynnysarvot rajoitettiin ensin, sitten lataukset "
+            "ja vakiotermit, Wun ja Estabrookin (2016) identifiointirajoittein."
         ),
         "unit_model": "koko mittausmallille",
         "unit_factor": (
@@ -1155,6 +1169,9 @@ class _Writer:
                     )
                     .rstrip()
                 )
+                if any(getattr(r, "ordered", None) for r in units.values()):
+                    text += t["ordinal_ladder"]
+                    self.cite("wu2016")
                 # partial invariance, per unit, with the parameters released
                 partial_dims = {}
                 for uname, res in units.items():

@@ -27,6 +27,7 @@ from moscale.analysis.sections import groups as section
 from moscale.analysis.simulate import PopulationModel, simulate_responses
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+DEMO = Path(__file__).resolve().parents[2] / "analysis" / "data" / "demo_responses.csv"
 KEEP = ["ccrm.collab_core", "ccrm.crm_strategy"]
 
 
@@ -270,7 +271,6 @@ def test_script_in_a_group_label_stays_escaped():
 
 
 # ------------------------------------------------------------------------- against lavaan (demo)
-DEMO = Path(__file__).resolve().parents[2] / "analysis" / "data" / "demo_responses.csv"
 REF = Path(__file__).resolve().parents[1] / "reference" / "section_groups_demo.json"
 STEP_KEYS = {
     "configural": "configural",
@@ -359,3 +359,33 @@ def test_groups_section_matches_lavaan_on_the_demo(missing):
         assert tests[key]["p_adjusted"] == pytest.approx(w["p_holm"], rel=1e-6)
         desc = [d for d in res["comparison"]["descriptives"] if d["score"] == key]
         assert {d["group"]: d["mean"] for d in desc} == pytest.approx(w["means"], rel=1e-9)
+
+
+def test_ordinal_items_follow_wu_estabrook(simulated):
+    # an answer category that one group never used: reported with what to do, not raised
+    ctx = _context(
+        simulated,
+        instrument="example",
+        keep=["ccrm.collab_core"],
+        groups=("industry",),
+        ordinal="yes",
+    )
+    sec = section.build(ctx)
+    errors = ctx.results["groups"]["variables"]["industry"]["invariance"]["errors"]
+    assert errors and "never used" in errors[0]["message"] and "Merge" in errors[0]["hint"]
+    assert any("What to do: Merge" in w for w in sec.warnings)
+    # the demo's items have every category in every industry: the Wu & Estabrook ladder
+    ctx = _context(
+        DEMO, instrument="example", keep=["ccrm.collab_core"], groups=("industry",), ordinal="yes"
+    )
+    assert ctx.ordinal and ctx.estimator == "WLSMV"
+    sec = section.build(ctx)
+    unit = ctx.results["groups"]["variables"]["industry"]["invariance"]["units"]["ccrm_collab_core"]
+    assert unit["estimator"] == "WLSMV" and unit["ordered"]
+    steps = [s["step"] for s in unit["steps"]]
+    assert steps[:2] == ["configural", "thresholds"]  # thresholds before loadings
+    assert unit["released"][0] == "ccrm_collab_core =~ ccrm_a1"  # the planted loading
+    ladder = next(t for t in sec.tables if t.id == "groups_industry_invariance")
+    assert "scaled-and-shifted" in ladder.note and "Satorra (2000)" in ladder.note
+    text = " ".join(sec.paragraphs)
+    assert "Collaborative core differs between the groups (p < .05)." in text
