@@ -53,8 +53,12 @@ class AnalysisOptions:
     estimator : "ML", "MLR", "WLSMV" or None
         None: MLR for continuous treatment (robust to the non-normality of rating data), WLSMV for
         ordinal treatment.
-    missing : "listwise" or "fiml"
-        Listwise within each scale by default; ``fiml`` uses all available answers in the CFA.
+    missing : "auto", "listwise" or "fiml"
+        Item statistics and reliability always use the complete answers within each scale
+        (listwise within scales). For the CFA, ``auto`` uses full-information ML (all available
+        answers; Enders & Bandalos, 2001) with continuous treatment when answers are missing, because
+        listwise deletion over every item of every scale discards respondents with one skipped item;
+        with ordinal treatment (WLSMV) it is listwise.
     exclude_careless : tuple of str
         Screening rules whose flagged respondents are excluded (e.g. ``("longstring", "attention")``);
         empty: nobody is excluded, flags are reported.
@@ -68,7 +72,7 @@ class AnalysisOptions:
 
     ordinal: Literal["auto", "yes", "no"] = "auto"
     estimator: str | None = None
-    missing: Literal["listwise", "fiml"] = "listwise"
+    missing: Literal["auto", "listwise", "fiml"] = "auto"
     exclude_careless: tuple[str, ...] = ()
     bootstrap: int = DEFAULT_BOOTSTRAP
     seed: int = DEFAULT_SEED
@@ -273,6 +277,12 @@ def analyze(
     labels = _labels(dimensions, inst, opts.lang)
     ordinal, why = decide_ordinal(kept.items, opts.ordinal)
     estimator = (opts.estimator or ("WLSMV" if ordinal else "MLR")).upper()
+    if opts.missing == "auto":
+        continuous = estimator in ("ML", "MLR")
+        incomplete = bool(kept.items.isna().to_numpy().any())
+        opts = AnalysisOptions(
+            **{**opts.to_dict(), "missing": "fiml" if continuous and incomplete else "listwise"}
+        )
     if model is None:
         model = model_from_dimensions(reflective) or None
 

@@ -204,7 +204,8 @@ def simulate_responses(
     start = pd.Timestamp("2026-03-02T09:00:00Z") + pd.to_timedelta(
         rng.uniform(0, 20 * 86400, n), "s"
     )
-    per_item = rng.gamma(4.0, model.seconds_per_item / 4.0, n) * len(items)
+    # answering speed varies between respondents, but careful ones rarely go below 2 s an item
+    per_item = rng.gamma(12.0, model.seconds_per_item / 12.0, n) * len(items)
     per_item[straight] *= 0.25
     frame.insert(2, "started", start.strftime("%Y-%m-%dT%H:%M:%SZ"))
     frame.insert(

@@ -52,6 +52,15 @@ _LAZY: dict[str, str] = {
     "velicer_map": "moscale.analysis.nfactors",
     "omega": "moscale.analysis.omega",
     "omega_total_1f": "moscale.analysis.omega",
+    # confirmatory factor analysis, invariance
+    "cfa": "moscale.analysis.cfa.api",
+    "invariance": "moscale.analysis.invariance",
+    "InvarianceResult": "moscale.analysis.invariance",
+    "InvarianceRule": "moscale.analysis.invariance",
+    # the whole analysis
+    "analyze": "moscale.analysis.pipeline",
+    "AnalysisOptions": "moscale.analysis.pipeline",
+    "Report": "moscale.analysis.report",
     # validity, common-method variance
     "htmt": "moscale.analysis.validity",
     "composite_reliability": "moscale.analysis.validity",
@@ -72,23 +81,29 @@ _LAZY: dict[str, str] = {
 
 __all__ = [
     "Aggregation",
+    "AnalysisOptions",
     "DataError",
     "DataPolicy",
     "Dataset",
     "DefinitionError",
     "GroupComparison",
     "Instrument",
+    "InvarianceResult",
+    "InvarianceRule",
     "ModelError",
     "PolychoricResult",
     "PopulationModel",
     "ReliabilityResult",
+    "Report",
     "Scores",
     "Screening",
     "UserError",
     "__version__",
     "aggregate",
+    "analyze",
     "ave",
     "bartlett",
+    "cfa",
     "compare_groups",
     "composite_reliability",
     "correlation_matrix",
@@ -98,6 +113,7 @@ __all__ = [
     "harman_single_factor",
     "htmt",
     "icc",
+    "invariance",
     "item_statistics",
     "kmo",
     "lindell_whitney",
@@ -135,6 +151,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
+    from moscale.analysis.cfa.api import cfa
     from moscale.analysis.cmv import (
         harman_single_factor,
         lindell_whitney,
@@ -146,12 +163,15 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from moscale.analysis.efa import efa
     from moscale.analysis.factorability import bartlett, kmo
     from moscale.analysis.groups import GroupComparison, compare_groups
+    from moscale.analysis.invariance import InvarianceResult, InvarianceRule, invariance
     from moscale.analysis.itemstats import item_statistics
     from moscale.analysis.multilevel import Aggregation, aggregate, icc, rwg_j
     from moscale.analysis.nfactors import parallel_analysis, velicer_map
     from moscale.analysis.omega import omega, omega_total_1f
+    from moscale.analysis.pipeline import AnalysisOptions, analyze
     from moscale.analysis.polychoric import PolychoricResult, polychoric, polyserial
     from moscale.analysis.reliability import ReliabilityResult, reliability
+    from moscale.analysis.report import Report
     from moscale.analysis.responses import DataPolicy, Dataset, read_responses
     from moscale.analysis.scoring import Scores, score
     from moscale.analysis.screening import Screening, screen

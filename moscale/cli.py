@@ -6,6 +6,8 @@ Exit codes: 0 success, 2 a user error (bad input: the message says where and wha
 
 from __future__ import annotations
 
+import os
+import re
 import sys
 from pathlib import Path
 
@@ -16,6 +18,11 @@ from rich.table import Table
 from moscale._version import __version__
 from moscale.errors import UserError
 from moscale.files import write_outputs
+
+# moscale's matrices are small (items x items): one BLAS thread is several times faster than
+# threads contending for two cores. Set before numpy is imported (nothing above imports it); the user's setting wins.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 err_console = Console(stderr=True, highlight=False)
 out_console = Console(highlight=False, soft_wrap=False)
@@ -167,15 +174,28 @@ def _targets(files: dict[str, bytes | str], output: Path | None) -> dict[Path, b
 Examples:
   moscale simulate example -n 400 --seed 7 -o rehearsal.csv
   moscale simulate study.yaml -n 250 --firms 80 --missing 0.03 --straightliners 5 -o sim.csv
+  moscale simulate example -n 400 --population population.yaml -o planted.csv
 """,
 )
 @click.argument("study")
 @click.option("-n", "n", type=click.IntRange(min=1), default=300, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
-@click.option("--loading", type=click.FloatRange(0.05, 0.95), default=0.70, show_default=True)
+@click.option(
+    "--loading", type=click.FloatRange(0.05, 0.95), default=None, help="Item loading [0.70]."
+)
 @click.option("--firms", type=click.IntRange(min=1), default=None, help="Number of firms.")
-@click.option("--missing", type=click.FloatRange(0, 0.5), default=0.0, show_default=True)
-@click.option("--straightliners", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option(
+    "--missing", type=click.FloatRange(0, 0.5), default=None, help="Share of answers missing [0]."
+)
+@click.option(
+    "--straightliners", type=click.IntRange(min=0), default=None, help="Straight-liners [0]."
+)
+@click.option(
+    "--population",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="YAML file of population-model fields (docs/simulation.md); the options above win.",
+)
 @click.option(
     "-o",
     "--output",
@@ -187,24 +207,201 @@ def simulate(
     study: str,
     n: int,
     seed: int,
-    loading: float,
+    loading: float | None,
     firms: int | None,
-    missing: float,
-    straightliners: int,
+    missing: float | None,
+    straightliners: int | None,
+    population: Path | None,
     output: Path,
 ) -> None:
     """Simulate responses to a study from a documented population model (see docs/simulation.md)."""
-    from moscale.analysis.simulate import PopulationModel, simulate_responses
+    from moscale.analysis.simulate import load_population, simulate_responses
     from moscale.instrument import load_instrument
 
     inst = load_instrument(study)
-    model = PopulationModel(
-        loading=loading, n_firms=firms, missing_rate=missing, straightliners=straightliners
-    )
+    given = {
+        "loading": loading,
+        "n_firms": firms,
+        "missing_rate": missing,
+        "straightliners": straightliners,
+    }
+    model = load_population(population, **{k: v for k, v in given.items() if v is not None})
     frame = simulate_responses(inst, n, seed=seed, model=model)
     inputs = [inst.source] if inst.source else []
+    inputs += [population] if population else []
     write_outputs({output: frame.to_csv(index=False)}, inputs=inputs)
     err_console.print(f"wrote {output} ({n} respondents, seed {seed})")
+
+
+ANALYZE_EPILOG = """\b
+Examples:
+  moscale analyze responses.csv --instrument study.yaml --group industry -o report.html --json results.json
+  moscale analyze data.sav --model model.lav --ordinal yes --lang fi -o raportti.html
+  moscale analyze bfi.csv --model bfi.lav --group gender --estimator WLSMV --bootstrap 2000
+"""
+
+
+@main.command(epilog=ANALYZE_EPILOG)
+@click.argument("data", type=click.Path(exists=False, path_type=Path))
+@click.option("--instrument", "study", default=None, help="Study file, built-in study or scale id.")
+@click.option(
+    "--model", default=None, help="lavaan model syntax file (.lav) or text, without a study."
+)
+@click.option("--items", default=None, help="Comma-separated item columns (no study, no model).")
+@click.option("--group", "groups", multiple=True, help="Group column (repeat for several).")
+@click.option("--cluster", default=None, help="Firm id column (several respondents per firm).")
+@click.option(
+    "--ordinal", type=click.Choice(["auto", "yes", "no"]), default="auto", show_default=True
+)
+@click.option(
+    "--estimator",
+    type=click.Choice(["ML", "MLR", "WLSMV", "ULSMV", "DWLS"], case_sensitive=False),
+    default=None,
+    help="CFA estimator. Default: MLR for continuous, WLSMV for ordinal treatment.",
+)
+@click.option(
+    "--missing",
+    type=click.Choice(["auto", "listwise", "fiml"]),
+    default="auto",
+    show_default=True,
+    help="Missing answers in the CFA: auto = FIML for continuous, listwise for ordinal treatment.",
+)
+@click.option(
+    "--exclude-careless",
+    default=None,
+    help="Comma-separated screening rules whose flagged respondents are excluded "
+    "(longstring, irv, mahad, evenodd, psychsyn, psychant, attention, speeding, or any).",
+)
+@click.option("--bootstrap", type=click.IntRange(min=0), default=2000, show_default=True)
+@click.option("--seed", type=int, default=20240601, show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="HTML report. Default: report.html unless --json or --scores is given.",
+)
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option(
+    "--scores",
+    "scores_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV of respondents' dimension scores.",
+)
+@click.option("--lang", type=click.Choice(["en", "fi"]), default="en", show_default=True)
+@click.option("--quiet", is_flag=True, help="No progress output.")
+def analyze(
+    data: Path,
+    study: str | None,
+    model: str | None,
+    items: str | None,
+    groups: tuple[str, ...],
+    cluster: str | None,
+    ordinal: str,
+    estimator: str | None,
+    missing: str,
+    exclude_careless: str | None,
+    bootstrap: int,
+    seed: int,
+    output: Path | None,
+    json_out: Path | None,
+    scores_out: Path | None,
+    lang: str,
+    quiet: bool,
+) -> None:
+    """Analyse responses: screening, items, reliability, EFA, CFA, validity, invariance, groups."""
+    from moscale.analysis.pipeline import AnalysisOptions
+    from moscale.analysis.pipeline import analyze as run_analysis
+
+    if not data.exists():
+        raise UserError(
+            "file not found", location=str(data), hint="check the path of the data file"
+        )
+    if study is None and model is None and items is None:
+        raise UserError(
+            "moscale needs to know which columns are items",
+            hint="give --instrument study.yaml, or --model model.lav, or --items a,b,c",
+        )
+    if output is None and json_out is None and scores_out is None:
+        output = Path("report.html")
+    exclude = tuple(_split(exclude_careless))
+    options = AnalysisOptions(
+        ordinal=ordinal,
+        estimator=estimator.upper() if estimator else None,
+        missing=missing,
+        exclude_careless=exclude,
+        bootstrap=bootstrap,
+        seed=seed,
+        lang=lang,
+        groups=groups,
+        cluster=cluster,
+    )
+    command = "moscale " + " ".join(_quote(a) for a in sys.argv[1:])
+    with _progress(quiet) as step:
+        report = run_analysis(
+            data,
+            instrument=study,
+            model=model,
+            items=_split(items) or None,
+            options=options,
+            progress=step,
+            command=command,
+        )
+    files: dict[Path, bytes | str] = {}
+    if output is not None:
+        files[output] = report.to_html()
+    if json_out is not None:
+        files[json_out] = report.to_json()
+    if scores_out is not None:
+        files[scores_out] = report.frames["scores"].to_csv()
+    inputs = [data] + ([Path(study)] if study and Path(study).exists() else [])
+    inputs += [Path(model)] if model and Path(model).exists() else []
+    for p in write_outputs(files, inputs=inputs):
+        err_console.print(f"wrote {p}")
+    for w in report.warnings:
+        err_console.print(f"[yellow]warning:[/] {w}", markup=True, highlight=False)
+
+
+def _quote(arg: str) -> str:
+    import shlex
+
+    return shlex.quote(arg)
+
+
+class _progress:  # noqa: N801 - used like a function: ``with _progress(quiet) as step``
+    """A spinner with the current step on stderr (nothing with --quiet or when not a terminal)."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self._status = None
+
+    def __enter__(self):
+        if self.quiet:
+            return lambda step: None
+        self._status = err_console.status("starting…")
+        self._status.__enter__()
+        done: list[str] = []
+
+        def step(name: str) -> None:
+            # "HTMT bootstrap 250/2000" and its successors are one step shown as it advances
+            key = re.sub(r"\s*\d+\s*/\s*\d+\s*$", "", name)
+            if done and done[-1] != key:
+                err_console.print(f"[green]✓[/] {done[-1]}", markup=True, highlight=False)
+            if not done or done[-1] != key:
+                done.append(key)
+            self._status.update(f"{name}…")
+
+        self._step = step
+        self._done = done
+        return step
+
+    def __exit__(self, *exc):
+        if self._status is not None:
+            self._status.__exit__(*exc)
+            if exc[0] is None and self._done:
+                err_console.print(f"[green]✓[/] {self._done[-1]}", markup=True, highlight=False)
+        return False
 
 
 @main.command(epilog="\b\nExample:\n  moscale demo -o out")
@@ -216,8 +413,18 @@ def simulate(
     show_default=True,
     help="Folder to write into.",
 )
-def demo(output: Path) -> None:
-    """Run the bundled example: the example study's questionnaire in English and Finnish."""
+@click.option("--quiet", is_flag=True, help="No progress output.")
+def demo(output: Path, quiet: bool) -> None:
+    """Run the whole journey on the bundled example: questionnaire, responses, report.
+
+    Writes the example study's questionnaire (English and Finnish) and codebook, the bundled
+    simulated responses (400 respondents in 120 firms; docs/simulation.md says what was planted),
+    and the report of `moscale analyze` on them (HTML and JSON).
+    """
+    from importlib import resources
+
+    from moscale.analysis.pipeline import AnalysisOptions
+    from moscale.analysis.pipeline import analyze as run_analysis
     from moscale.instrument import load_instrument
     from moscale.instrument.render import render_files
 
@@ -226,8 +433,24 @@ def demo(output: Path) -> None:
     for lang in inst.languages:
         files.update(render_files(inst, "html", lang))
     files.update(render_files(inst, "codebook", None))
+    data_dir = resources.files("moscale.analysis") / "data"
+    responses = (data_dir / "demo_responses.csv").read_bytes()
+    files["responses.csv"] = responses
+    files["population.yaml"] = (data_dir / "demo_population.yaml").read_bytes()
+    options = AnalysisOptions(groups=("industry",), cluster="firm_id")
+    command = (
+        "moscale analyze responses.csv --instrument example --group industry --cluster firm_id "
+        "-o report.html --json results.json"
+    )
+    with resources.as_file(data_dir / "demo_responses.csv") as path, _progress(quiet) as step:
+        report = run_analysis(
+            path, instrument=inst, options=options, progress=step, command=command
+        )
+    files["report.html"] = report.to_html()
+    files["results.json"] = report.to_json()
     for p in write_outputs({output / n: c for n, c in files.items()}):
         err_console.print(f"wrote {p}")
+    err_console.print(f"open {output / 'report.html'} in a browser to read the report")
 
 
 if __name__ == "__main__":  # pragma: no cover

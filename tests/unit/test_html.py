@@ -534,12 +534,13 @@ def test_cli_render_reports_a_bad_language(tmp_path):
 
 @pytest.mark.skipif("example" not in builtin_study_ids(), reason="example study not bundled yet")
 def test_cli_demo_writes_questionnaires_and_codebook(tmp_path):
-    result = CliRunner().invoke(main, ["demo", "-o", str(tmp_path / "demo")])
+    result = CliRunner().invoke(main, ["demo", "--quiet", "-o", str(tmp_path / "demo")])
     assert result.exit_code == 0, result.output
     inst = ms.load_instrument("example")
     names = sorted(p.name for p in (tmp_path / "demo").iterdir())
     expected = [f"{inst.id}_{lang}.html" for lang in inst.languages]
-    assert names == sorted(expected + ["codebook.csv", "codebook.json"])
+    analysis = ["population.yaml", "report.html", "responses.csv", "results.json"]
+    assert names == sorted(expected + ["codebook.csv", "codebook.json"] + analysis)
 
 
 @pytest.mark.skipif("example" not in builtin_study_ids(), reason="example study not bundled yet")
