@@ -249,7 +249,7 @@ def test_finnish_texts_and_labels(simulated):
         "Informaatio- ja viestintäteknologia (ICT)",
     }
     text = " ".join(sec.paragraphs)
-    assert "toimiala" in text and "Holmin" in text
+    assert "toimiala" in text and "Ryhmät eivät eroa ulottuvuudella" in text
     ladder = next(t for t in sec.tables if t.id == "groups_industry_invariance")
     assert "Päätössääntö" in ladder.note and "konfiguraalinen" in set(ladder.frame["Malli"])
 
