@@ -24,7 +24,7 @@ from moscale.files import write_outputs
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-err_console = Console(stderr=True, highlight=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)  # paths stay whole
 out_console = Console(highlight=False, soft_wrap=False)
 
 
