@@ -109,15 +109,18 @@ class CFAResult:
         return len(self.group_labels)
 
     def _groups(self, group) -> list[int]:
+        """Group positions for ``group``: a label (as in the data) or, failing that, a position."""
         if group is None:
             return list(range(self.ngroups))
+        if str(group) in self.group_labels:
+            return [self.group_labels.index(str(group))]
         if (
             isinstance(group, int | np.integer)
             and not isinstance(group, bool)
-            and group not in self.group_labels
+            and 0 <= group < self.ngroups
         ):
             return [int(group)]
-        return [self.group_labels.index(str(group))]
+        raise KeyError(f"no group {group!r}; the groups are {', '.join(self.group_labels)}")
 
     def _per_group(self, group, fn):
         gs = self._groups(group)

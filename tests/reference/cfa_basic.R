@@ -46,6 +46,9 @@ ref <- list(
   hs_mlrexpected = c(list(model = hs_model),
                      fit_block(cfa(hs_model, data = hs, estimator = "MLR", information = "expected"))),
   hs_mlobserved = c(list(model = hs_model), fit_block(cfa(hs_model, data = hs, information = "observed"))),
-  hs_mlrobust = c(list(model = hs_model), fit_block(cfa(hs_model, data = hs, se = "robust.huber.white")))
+  hs_mlrobust = c(list(model = hs_model), fit_block(cfa(hs_model, data = hs, se = "robust.huber.white"))),
+  # just identified (df = 0): lavaan's conventions for p-values, scaled and robust measures
+  hs_justid_mlr = c(list(model = "visual =~ x1 + x2 + x3"),
+                    fit_block(cfa("visual =~ x1 + x2 + x3", data = hs, estimator = "MLR"), mi = FALSE))
 )
 write_ref(ref, "tests/reference/cfa_basic.json")

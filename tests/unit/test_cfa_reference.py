@@ -127,6 +127,7 @@ KWARGS: dict[str, dict] = {
     "hs_mlrexpected": {"estimator": "MLR", "information": "expected"},
     "hs_mlobserved": {"information": "observed"},
     "hs_mlrobust": {"se": "robust"},
+    "hs_justid_mlr": {"estimator": "MLR"},
     "bfi_mlr": {"estimator": "MLR"},
     "bfi_fiml": {"missing": "fiml"},
     "bfi_fiml_mlr": {"missing": "fiml", "estimator": "MLR"},
@@ -158,8 +159,17 @@ BASIC = [
     "hs_mlrexpected",
     "hs_mlobserved",
     "hs_mlrobust",
+    "hs_justid_mlr",
 ]
-SCALED = {"hs_mlr", "hs_rescov_mlr", "pd_mlr", "hs_mlrexpected", "bfi_mlr", "bfi_fiml_mlr"}
+SCALED = {
+    "hs_mlr",
+    "hs_rescov_mlr",
+    "pd_mlr",
+    "hs_mlrexpected",
+    "bfi_mlr",
+    "bfi_fiml_mlr",
+    "hs_justid_mlr",
+}
 BFI = ["bfi_ml", "bfi_mlr", "bfi_fiml", "bfi_fiml_mlr"]
 CASES = [("cfa_basic", k) for k in BASIC] + [("cfa_bfi", k) for k in BFI]
 
@@ -237,7 +247,8 @@ def test_standardized_r2_residuals_implied(name, key):
 
 @pytest.mark.parametrize(
     ("name", "key"),
-    [("cfa_basic", k) for k in BASIC] + [("cfa_bfi", "bfi_ml"), ("cfa_bfi", "bfi_fiml")],
+    [("cfa_basic", k) for k in BASIC if k != "hs_justid_mlr"]
+    + [("cfa_bfi", "bfi_ml"), ("cfa_bfi", "bfi_fiml")],
 )
 def test_modification_indices(name, key):
     r = _ref(name)[key]
