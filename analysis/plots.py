@@ -15,6 +15,8 @@ from html import escape
 import numpy as np
 import pandas as pd
 
+from .tables import format_value
+
 _STYLE = {
     "svg.fonttype": "none",  # text stays text: searchable, small, escaped by the backend
     "svg.hashsalt": "moscale",  # stable ids: the same data give the same file
@@ -101,7 +103,7 @@ def likert_bars(
         ax.set_xlim(-1, 1)
         ax.set_xticks([-1, -0.5, 0, 0.5, 1], ["100%", "50%", "0", "50%", "100%"])
         ax.legend(
-            ncol=min(k, 7),
+            ncol=min(k, 4),
             loc="upper center",
             bbox_to_anchor=(0.5, -0.12),
             frameon=False,
@@ -168,7 +170,7 @@ def loadings_heatmap(
                 ax.text(
                     j,
                     i,
-                    f"{v:.2f}".replace("0.", ".", 1),
+                    format_value(v, "bounded", 2),
                     ha="center",
                     va="center",
                     fontsize=7,
@@ -278,7 +280,7 @@ def path_diagram(
     """
     row_h, box_w, box_h = 22, 110, 18
     items = [(f, i, v) for f, block in loadings.items() for i, v in block.items()]
-    height = max(len(items) * row_h + 40, 120)
+    height = max(len(items) * row_h + 8 * len(loadings) + 40, 120)
     fx, ix = 200, 420
     width = ix + box_w + 20
     parts = [
@@ -308,7 +310,7 @@ def path_diagram(
                 f'<line x1="{fx + 45}" y1="{cy}" x2="{ix}" y2="{iy}" stroke="#333" '
                 'marker-end="url(#arrow)"/>'
             )
-            label = f"{value:.2f}".replace("0.", ".", 1)
+            label = format_value(value, "bounded", 2)
             parts.append(
                 f'<text x="{(fx + 45 + ix) / 2 + 30}" y="{(cy + iy) / 2 + (iy - cy) * 0.25 - 2}" '
                 f'text-anchor="middle" fill="#2166ac">{escape(label)}</text>'
@@ -324,9 +326,9 @@ def path_diagram(
         for a_i, a in enumerate(names):
             for b in names[a_i + 1 :]:
                 ya, yb = centres[a], centres[b]
-                bend = 60 + 0.25 * abs(yb - ya)
+                bend = min(60 + 0.25 * abs(yb - ya), fx - 55 - 45)  # stay inside the picture
                 value = float(correlations.loc[a, b])
-                label = f"{value:.2f}".replace("0.", ".", 1)
+                label = format_value(value, "bounded", 2)
                 parts.append(
                     f'<path d="M {fx - 45} {ya} C {fx - 45 - bend} {ya}, {fx - 45 - bend} {yb}, '
                     f'{fx - 45} {yb}" fill="none" stroke="#777" marker-start="url(#arrow)" '

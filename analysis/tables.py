@@ -82,13 +82,19 @@ class Table:
     note: str = ""
     index: bool = False
 
+    def kind_of(self, column: object) -> str:
+        """How ``column`` prints (see :data:`KINDS`): given, or text/stat from the dtype."""
+        kind = self.kinds.get(column)
+        if kind is None:
+            numeric = pd.api.types.is_numeric_dtype(self.frame[column])
+            kind = "stat" if numeric else "text"
+        return kind
+
     def formatted(self) -> pd.DataFrame:
         """The table as printed: every cell a string."""
         out = {}
         for col in self.frame.columns:
-            kind = self.kinds.get(col)
-            if kind is None:
-                kind = "stat" if pd.api.types.is_numeric_dtype(self.frame[col]) else "text"
+            kind = self.kind_of(col)
             dec = self.decimals.get(col, 3 if kind == "p" else 2)
             out[col] = [format_value(v, kind, dec) for v in self.frame[col]]
         frame = pd.DataFrame(out, index=self.frame.index)
