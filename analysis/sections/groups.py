@@ -88,6 +88,7 @@ TEXT: dict[str, dict[str, str]] = {
         "too_few_items": "{dim} has fewer than three items, so its invariance was not tested alone.",
         "failed": "Invariance across {group} could not be tested for {what}: {message}",
         "failed_hint": "What to do: {hint}",
+        "whole_model": "the measurement model",
         "level_full": "{dim}: {level} holds.",
         "level_partial": (
             "{dim}: {level} holds only partially: the equality constraint(s) on {params} "
@@ -267,6 +268,7 @@ TEXT: dict[str, dict[str, str]] = {
         ),
         "failed": "Invarianssia ryhmien välillä (ryhmittelijä: {group}) ei voitu testata ({what}): {message}",
         "failed_hint": "Mitä tehdä: {hint}",
+        "whole_model": "mittausmalli",
         "level_full": "{dim}: {level} pätee.",
         "level_partial": (
             "{dim}: {level} pätee vain osittain: parametrien {params} yhtäsuuruus"
@@ -794,7 +796,28 @@ def _invariance(
         section.paragraphs.append(t["no_model"].format(group=variable_name(ctx, group)))
         out["unit"] = "none"
         return out, levels
-    fmap = _first_order_map(ctx.model)
+    data = _item_frame(ctx, gcol)
+    fiml = ctx.options.missing == "fiml" and not ctx.ordinal
+    try:
+        fmap = _first_order_map(ctx.model)
+        all_items = [i for f in fmap.values() for i in f]
+        absent = [i for i in all_items if i not in data.columns]
+        if absent:
+            raise UserError(
+                f"the model's item(s) {', '.join(absent)} are not item columns of the data",
+                hint="name the items in the model as in the data",
+            )
+        npar = _npar_per_group(ctx.model, data, all_items, ctx.ordinal)
+    except UserError as exc:  # e.g. an item name lavaan syntax cannot express
+        msg = t["failed"].format(
+            group=variable_name(ctx, group), what=t["whole_model"], message=exc.message
+        )
+        if exc.hint:
+            msg += " " + t["failed_hint"].format(hint=exc.hint)
+        _warn(ctx, section, msg)
+        out["errors"].append({"unit": "model", "message": exc.message, "hint": exc.hint})
+        out["unit"] = "none"
+        return out, levels
     if not fmap:
         section.paragraphs.append(t["no_model"].format(group=variable_name(ctx, group)))
         out["unit"] = "none"
@@ -805,10 +828,6 @@ def _invariance(
     for key in ctx.dimensions:
         factor_to_dim[factor_name(key)] = key
         factor_to_dim.setdefault(key, key)
-    data = _item_frame(ctx, gcol)
-    fiml = ctx.options.missing == "fiml" and not ctx.ordinal
-    all_items = [i for f in fmap.values() for i in f]
-    npar = _npar_per_group(ctx.model, data, all_items, ctx.ordinal)
     usable = _usable(data, all_items, group, fiml)
     n_min = int(usable.min())
     rule = InvarianceRule()
@@ -860,7 +879,7 @@ def _invariance(
     results = {}
     partial_dims: dict[str, str] = {}
     for name, (syntax, factors) in units.items():
-        what = ctx.label(factor_to_dim.get(name, name)) if unit == "factor" else ctx.estimator
+        what = ctx.label(factor_to_dim.get(name, name)) if unit == "factor" else t["whole_model"]
         items = [i for f in factors for i in fmap[f]]
         try:
             res = invariance(

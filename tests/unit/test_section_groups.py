@@ -389,3 +389,32 @@ def test_ordinal_items_follow_wu_estabrook(simulated):
     assert "scaled-and-shifted" in ladder.note and "Satorra (2000)" in ladder.note
     text = " ".join(sec.paragraphs)
     assert "Collaborative core differs between the groups (p < .05)." in text
+
+
+def test_a_model_lavaan_syntax_cannot_express_is_reported():
+    # an item column named like markup: read with an item list, the one-factor model built from
+    # it cannot be parsed; the invariance step says so and the comparison still runs
+    evil = "<script>alert(1)</script>"
+    bfi = pd.read_csv(DATA / "bfi.csv").iloc[:400]
+    frame = bfi[["N1", "N2", "N3", "N4", "N5", "gender"]].rename(columns={"N1": evil})
+    ds = read_responses(frame, items=[evil, "N2", "N3", "N4", "N5"], groups=["gender"])
+    dims = {k: v for k, v in ds.dimensions.items() if v}
+    ctx = Context(
+        dataset=ds,
+        dataset_all=ds,
+        options=AnalysisOptions(groups=("gender",)),
+        dimensions=dims,
+        reflective=dims,
+        labels=pipeline._labels(dims, None, "en"),
+        ordinal=False,
+        ordinal_reason="",
+        estimator="MLR",
+        model=pipeline.model_from_dimensions(dims),
+    )
+    sec = section.build(ctx)
+    res = ctx.results["groups"]["variables"]["gender"]
+    assert res["invariance"]["unit"] == "none" and res["invariance"]["errors"]
+    assert any("could not be tested for the measurement model" in w for w in sec.warnings)
+    assert res["comparison"]["tests"]
+    html = Report(title="t", sections=[sec], results=ctx.results).to_html()
+    assert evil not in html
