@@ -498,6 +498,21 @@ DECISIONS: dict[str, dict[str, str]] = {
 # --------------------------------------------------------------------------------------------------
 
 
+def missing_used(ctx: Any) -> str:
+    """``"fiml"`` or ``"listwise"``: what the CFA used (``results["cfa"]["missing"]``), else the
+    option, with ``auto`` resolved as the pipeline does (FIML for continuous items with missing
+    answers)."""
+    used = (ctx.results.get("cfa") or {}).get("missing")
+    if used in ("fiml", "listwise"):
+        return used
+    option = getattr(ctx.options, "missing", "listwise")
+    if option == "auto":
+        incomplete = bool(ctx.dataset.items.isna().to_numpy().any())
+        continuous = not ctx.ordinal and str(ctx.estimator).upper() in ("ML", "MLR")
+        return "fiml" if continuous and incomplete else "listwise"
+    return "fiml" if option == "fiml" and not ctx.ordinal else "listwise"
+
+
 def code_text(value: Any) -> str:
     """A group code as text: 2.0 -> "2", "b" -> "b"."""
     if isinstance(value, float | np.floating) and float(value).is_integer():
@@ -797,7 +812,7 @@ def _invariance(
         out["unit"] = "none"
         return out, levels
     data = _item_frame(ctx, gcol)
-    fiml = ctx.options.missing == "fiml" and not ctx.ordinal
+    fiml = missing_used(ctx) == "fiml" and not ctx.ordinal
     try:
         fmap = _first_order_map(ctx.model)
         all_items = [i for f in fmap.values() for i in f]

@@ -794,7 +794,9 @@ class _Writer:
             share = float(ds.items[items].isna().to_numpy().mean())
             self.values["missing_share"] = share
             cfa = ctx.found.get("cfa")
-            if ctx.options.missing == "fiml" and not ctx.ordinal:
+            from .groups import missing_used
+
+            if missing_used(ctx) == "fiml" and not ctx.ordinal:
                 sentences.append(t["missing_fiml"].format(pct=_pct(share)))
             else:
                 cfa_n = ""

@@ -23,6 +23,7 @@ from moscale._version import __version__
 
 from ..report import Section
 from ..tables import Table
+from .groups import missing_used
 
 STEP = "reproducibility"
 
@@ -330,7 +331,7 @@ def lavaan_code(ctx: Any, file: str) -> list[str]:
     if ctx.ordinal:
         items = sorted({i for items in ctx.reflective.values() for i in items})
         args.append("ordered = c(" + ", ".join(_r_string(i) for i in items) + ")")
-    elif ctx.options.missing == "fiml":
+    elif missing_used(ctx) == "fiml":
         args.append('missing = "fiml"')
     lines.append(f"fit <- cfa(model, data = data, {', '.join(args)})")
     lines.append("summary(fit, fit.measures = TRUE, standardized = TRUE, rsquare = TRUE)")

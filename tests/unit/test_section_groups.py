@@ -140,11 +140,14 @@ def test_invariance_json_equals_invariance_called_directly(built, simulated):
     data["industry"] = ds.background["industry"].map(lambda v: str(int(v)))
     data = data.sort_values("industry", kind="stable")
     items = ds.dimensions["ccrm.crm_strategy"]
+    # missing="auto" with missing answers and continuous items: FIML, as the CFA
+    assert section.missing_used(ctx) == "fiml"
     direct = invariance(
         "ccrm_crm_strategy =~ " + " + ".join(items),
         data[[*items, "industry"]],
         "industry",
         estimator="MLR",
+        missing="fiml",
         std_lv=True,
         search_partial=True,
     )
@@ -418,3 +421,15 @@ def test_a_model_lavaan_syntax_cannot_express_is_reported():
     assert res["comparison"]["tests"]
     html = Report(title="t", sections=[sec], results=ctx.results).to_html()
     assert evil not in html
+
+
+def test_missing_data_handling_follows_the_cfa(simulated):
+    ctx = _context(simulated, instrument="example", keep=KEEP)
+    assert ctx.options.missing == "auto" and ctx.dataset.items.isna().any().any()
+    assert section.missing_used(ctx) == "fiml"  # continuous items with missing answers
+    ctx.results["cfa"] = {"missing": "listwise"}  # what the CFA section actually used wins
+    assert section.missing_used(ctx) == "listwise"
+    ctx = _context(simulated, instrument="example", keep=KEEP, missing="listwise")
+    assert section.missing_used(ctx) == "listwise"
+    ctx = _context(simulated, instrument="example", keep=KEEP, ordinal="yes")
+    assert section.missing_used(ctx) == "listwise"  # WLSMV: complete cases

@@ -103,7 +103,14 @@ def test_lavaan_model_and_r_code():
     reversed_lines = [c for c in code if "reverse-keyed" in c]
     assert len(reversed_lines) == len(ctx.dataset.reversed) == 4
     assert "data$ccrm_a2 <- 8 - data$ccrm_a2  # reverse-keyed" in code
-    assert 'fit <- cfa(model, data = data, estimator = "MLR")' in code
+    # the demo has missing answers and continuous items: missing="auto" means FIML, as lavaan's
+    assert 'fit <- cfa(model, data = data, estimator = "MLR", missing = "fiml")' in code
+    ctx = _context(DEMO, missing="listwise")
+    section.build(ctx)
+    assert (
+        'fit <- cfa(model, data = data, estimator = "MLR")'
+        in (ctx.results["reproducibility"]["lavaan_r_code"])
+    )
     # the model inside the R code is ctx.model
     start, end = code.index("model <- '"), code.index("'")
     assert [c.strip() for c in code[start + 1 : end]] == ctx.model.splitlines()
