@@ -131,6 +131,8 @@ class Context:
     warnings: list[str] = field(default_factory=list)
     progress: Callable[[str], None] = lambda step: None
     command: str | None = None
+    #: the options as the user gave them (``options`` has ``missing="auto"`` resolved)
+    requested: AnalysisOptions | None = None
 
     @property
     def lang(self) -> str:
@@ -255,7 +257,9 @@ def analyze(
         )
     if dataset.n_kept == 0:
         raise UserError("no responses left to analyse", hint="check the data file and the policy")
-    groups = list(opts.groups) or list(dataset.groups)
+    # only the groups asked for: each one costs an invariance ladder per dimension
+    groups = list(opts.groups)
+    unused_groups = [g for g in dataset.groups if g not in groups]
     missing_groups = [g for g in groups if g not in dataset.background.columns]
     if missing_groups:
         raise UserError(
@@ -277,6 +281,7 @@ def analyze(
     labels = _labels(dimensions, inst, opts.lang)
     ordinal, why = decide_ordinal(kept.items, opts.ordinal)
     estimator = (opts.estimator or ("WLSMV" if ordinal else "MLR")).upper()
+    requested = opts
     if opts.missing == "auto":
         continuous = estimator in ("ML", "MLR")
         incomplete = bool(kept.items.isna().to_numpy().any())
@@ -301,6 +306,7 @@ def analyze(
         screening=screening,
         progress=step,
         command=command,
+        requested=requested,
     )
     from .scoring import score
 
@@ -313,6 +319,15 @@ def analyze(
         section = module.build(ctx)
         if section is not None:
             sections.append(section)
+    if unused_groups:
+        ctx.summary.append(
+            {
+                "en": "Group variables of the study not compared (add --group to compare): ",
+                "fi": "Tutkimuksen ryhmittelymuuttujat, joita ei verrattu (lisää --group): ",
+            }[opts.lang]
+            + ", ".join(unused_groups)
+            + "."
+        )
     title = _title(inst, opts.lang)
     return Report(
         title=title,
@@ -371,6 +386,7 @@ def _meta(ctx: Context) -> dict[str, Any]:
         "moscale_version": __version__,
         "versions": versions,
         "options": ctx.options.to_dict(),
+        "options_requested": (ctx.requested or ctx.options).to_dict(),
         "estimator": ctx.estimator,
         "ordinal": ctx.ordinal,
         "ordinal_reason": ctx.ordinal_reason,

@@ -221,7 +221,8 @@ def group_means(descriptives: pd.DataFrame, title: str | None = None) -> str:
             )
         ax.set_yticks(range(len(scores))[::-1], [_label(s) for s in scores])
         ax.set_xlabel("mean (95% CI)")
-        ax.legend(frameon=False, loc="lower right", fontsize=8)
+        # beside the axes: inside, it covers the lowest score's points
+        ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
         if title:
             ax.set_title(_label(title), loc="left")
         return _to_svg(fig)
