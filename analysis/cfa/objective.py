@@ -239,14 +239,68 @@ def fiml_expected(sigma: np.ndarray, st: GroupStats) -> np.ndarray:
 
 
 def _fiml_hessian(sigma: np.ndarray, mu: np.ndarray, st: GroupStats) -> np.ndarray:
+    """Hessian of -logL/N in (mu, vech Sigma) with incomplete data, summed over patterns.
+
+    With A_p, Q_p = A_p W_p A_p and v_p = A_p d_p embedded in p x p (zeros outside the observed
+    block) and w_p = n_p / N, every term is a pattern sum of products of two such arrays, e.g.
+    sum_p w_p A_p[i,j] Q_p[k,l], which is one matrix product over the stacked, flattened arrays; the
+    vech Hessian then gathers its entries. Memory grows as p^4, so beyond 60 items the patterns
+    are summed one at a time.
+    """
     p = sigma.shape[0]
     ps = p * (p + 1) // 2
-    out = np.zeros((p + ps, p + ps))
-    for pat in st.patterns:  # type: ignore[union-attr]
-        parts = _pattern_parts(sigma, mu, pat)
-        a, _, d, w = parts  # type: ignore[misc]
-        idx = _moment_index(p, pat.obs, True)
-        out[np.ix_(idx, idx)] += (pat.n / st.n) * _hessian_block(a, w, d)
+    if p > 60:
+        out = np.zeros((p + ps, p + ps))
+        for pat in st.patterns:  # type: ignore[union-attr]
+            parts = _pattern_parts(sigma, mu, pat)
+            a, _, d, w = parts  # type: ignore[misc]
+            idx = _moment_index(p, pat.obs, True)
+            out[np.ix_(idx, idx)] += (pat.n / st.n) * _hessian_block(a, w, d)
+        return out
+    npat = sum(blk.obs.shape[0] for blk in st.blocks)
+    xa = np.zeros((npat, p, p))
+    xq = np.zeros((npat, p, p))
+    xv = np.zeros((npat, p))
+    wts = np.zeros(npat)
+    r0 = 0
+    for blk in st.blocks:
+        obs = blk.obs
+        b = obs.shape[0]
+        a = np.linalg.inv(sigma[obs[:, :, None], obs[:, None, :]])
+        d = blk.mean - mu[obs]
+        w = blk.cov + d[:, :, None] * d[:, None, :]
+        q = a @ w @ a
+        rows = np.arange(r0, r0 + b)[:, None, None]
+        xa[rows, obs[:, :, None], obs[:, None, :]] = a
+        xq[rows, obs[:, :, None], obs[:, None, :]] = q
+        xv[np.arange(r0, r0 + b)[:, None], obs] = np.einsum("bij,bj->bi", a, d)
+        wts[r0 : r0 + b] = blk.n / st.n
+        r0 += b
+    fa = xa.reshape(npat, p * p)
+    fq = xq.reshape(npat, p * p)
+    waa = (fa.T @ (wts[:, None] * fa)).reshape(p, p, p, p)  # sum w A_ij A_kl
+    waq = (fa.T @ (wts[:, None] * fq)).reshape(p, p, p, p)  # sum w A_ij Q_kl
+    vr, vc, _, half = _vech(p)
+    a_, b_ = vr[:, None], vc[:, None]  # row (ab)
+    c_, d_ = vr[None, :], vc[None, :]  # column (cd)
+
+    def t_sum(t4, swap: bool):
+        # t(P, R)[(ab),(cd)] = P_bc R_da + P_bd R_ca + P_ac R_db + P_ad R_cb, with
+        # t4[i,j,k,l] = sum w P_ij R_kl (swap: the roles of P and R exchanged)
+        if swap:
+            return t4[d_, a_, b_, c_] + t4[c_, a_, b_, d_] + t4[d_, b_, a_, c_] + t4[c_, b_, a_, d_]
+        return t4[b_, c_, d_, a_] + t4[b_, d_, c_, a_] + t4[a_, c_, d_, b_] + t4[a_, d_, c_, b_]
+
+    ww = np.outer(half, half)
+    hss = 0.5 * ww * (-t_sum(waa, False) + t_sum(waq, False) + t_sum(waq, True))
+    amean = np.einsum("b,bij->ij", wts, xa)
+    wav = (fa.T @ (wts[:, None] * xv)).reshape(p, p, p)  # sum w A_ij v_k
+    hms = (wav[:, vr, vc] + wav[:, vc, vr]) * half[None, :]
+    out = np.empty((p + ps, p + ps))
+    out[:p, :p] = amean
+    out[:p, p:] = hms
+    out[p:, :p] = hms.T
+    out[p:, p:] = hss
     return out
 
 

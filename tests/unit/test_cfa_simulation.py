@@ -58,3 +58,30 @@ def test_recovery_and_coverage(estimator):
     assert cover.mean(axis=0).min() >= 0.8  # no parameter badly off
     # the model is true: the chi-square test should reject rarely (~5%)
     assert np.mean(np.array(chisq_p) < 0.05) <= 0.15
+
+
+def test_fiml_with_many_patterns_matches_the_exact_path(monkeypatch):
+    """Above 150 missing-data patterns the optimiser scores with the complete-data information;
+    the solution and standard errors must be those of exact Fisher scoring + Newton steps."""
+    from moscale.analysis.cfa import estimators
+
+    sigma, _ = _population()
+    rng = np.random.default_rng(7)
+    y = rng.normal(size=(600, 9)) @ np.linalg.cholesky(sigma).T
+    y[rng.random(y.shape) < 0.2] = np.nan
+    d = pd.DataFrame(y, columns=[f"y{i}" for i in range(1, 10)])
+    fast = cfa(MODEL, d, missing="fiml")
+    assert fast._core.est.approx_scoring  # the data have > 150 patterns
+    orig = estimators.MLEstimator.__init__
+
+    def exact(self, *a, **k):
+        orig(self, *a, **k)
+        self.approx_scoring = False
+        self.newton_ok = True
+
+    monkeypatch.setattr(estimators.MLEstimator, "__init__", exact)
+    slow = cfa(MODEL, d, missing="fiml")
+    assert not slow._core.est.approx_scoring
+    assert np.allclose(fast.x, slow.x, atol=1e-7)
+    assert np.allclose(fast.partable["se"], slow.partable["se"], atol=1e-8)
+    assert fast.fit_measures()["chisq"] == pytest.approx(slow.fit_measures()["chisq"], abs=1e-6)
