@@ -54,6 +54,8 @@ _LAZY: dict[str, str] = {
     "omega_total_1f": "moscale.analysis.omega",
     # confirmatory factor analysis, invariance
     "cfa": "moscale.analysis.cfa.api",
+    "CFAResult": "moscale.analysis.cfa.result",
+    "parse_model": "moscale.analysis.cfa.syntax",
     "invariance": "moscale.analysis.invariance",
     "InvarianceResult": "moscale.analysis.invariance",
     "InvarianceRule": "moscale.analysis.invariance",
@@ -82,6 +84,7 @@ _LAZY: dict[str, str] = {
 __all__ = [
     "Aggregation",
     "AnalysisOptions",
+    "CFAResult",
     "DataError",
     "DataPolicy",
     "Dataset",
@@ -125,6 +128,7 @@ __all__ = [
     "omega",
     "omega_total_1f",
     "parallel_analysis",
+    "parse_model",
     "polychoric",
     "polyserial",
     "read_responses",
@@ -152,6 +156,8 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from moscale.analysis.cfa.api import cfa
+    from moscale.analysis.cfa.result import CFAResult
+    from moscale.analysis.cfa.syntax import parse_model
     from moscale.analysis.cmv import (
         harman_single_factor,
         lindell_whitney,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,9 @@ from .fitting import fit_partable
 from .information import compute_vcov
 from .partable import GROUP_EQUAL_KINDS, build_partable
 from .result import CFAResult
+
+if TYPE_CHECKING:
+    from .wls import OrdinalCFAResult
 from .samplestats import group_stats
 from .syntax import parse_model
 
@@ -58,8 +62,14 @@ def cfa(
     std_lv: bool = False,
     se: str = "default",
     information: str = "default",
-) -> CFAResult:
-    """Confirmatory factor analysis by maximum likelihood, matching lavaan's ``cfa()``.
+    parameterization: str = "delta",
+) -> CFAResult | OrdinalCFAResult:
+    """Confirmatory factor analysis, matching lavaan's ``cfa()``.
+
+    Continuous items are fitted by ML or MLR (this module); with ``ordered=`` (True or a list of
+    items) or a least-squares estimator (``"WLSMV"``, ``"ULSMV"``, ``"DWLS"``, ...) the model is
+    fitted to thresholds and polychoric correlations by :func:`moscale.analysis.cfa.wls.cfa_ordinal`
+    (delta parameterisation by default, ``parameterization="theta"`` as an option).
 
     Parameters
     ----------
@@ -120,6 +130,23 @@ def cfa(
     >>> fit = cfa("visual =~ x1 + x2 + x3\\ntextual =~ x4 + x5 + x6", hs)  # doctest: +SKIP
     >>> fit.fit_measures(["chisq", "df", "cfi", "rmsea"])  # doctest: +SKIP
     """
+    from .wls import maybe_cfa_ordinal  # the ordinal engine; None for a continuous fit
+
+    ordinal = maybe_cfa_ordinal(
+        model,
+        data,
+        estimator=estimator,
+        ordered=ordered,
+        group=group,
+        group_equal=group_equal,
+        missing=missing,
+        std_lv=std_lv,
+        se=se,
+        information=information,
+        parameterization=parameterization,
+    )
+    if ordinal is not None:
+        return ordinal
     with single_blas():
         return _cfa(
             model,
@@ -138,18 +165,7 @@ def cfa(
 def _cfa(
     model, data, estimator, ordered, group, group_equal, missing, std_lv, se, information
 ) -> CFAResult:
-    if _wants_ordinal(ordered):
-        raise ModelError(
-            "ordinal estimation arrives with WLSMV; this version fits continuous items by ML/MLR",
-            hint="Drop ordered= to treat the items as continuous (use estimator='MLR' for robust "
-            "standard errors and fit with skewed Likert items).",
-        )
     est_name = str(estimator).strip().upper()
-    if est_name in {"WLSMV", "DWLS", "WLS", "ULS", "ULSMV", "WLSM"}:
-        raise ModelError(
-            f"estimator {estimator!r}: ordinal estimation arrives with WLSMV in a later version",
-            hint="Use estimator='ML' or 'MLR' for now.",
-        )
     if est_name not in {"ML", "MLR"}:
         raise ModelError(f"unknown estimator {estimator!r}", hint="Use estimator='ML' or 'MLR'.")
     miss = _choice(
@@ -299,15 +315,6 @@ def _cfa(
         _core=core,
         _vcov=vc,
     )
-
-
-def _wants_ordinal(ordered) -> bool:
-    """True for ``ordered=True``, a column name or a non-empty list of names."""
-    if ordered is None or ordered is False:
-        return False
-    if isinstance(ordered, str) or ordered is True:
-        return True
-    return len(list(ordered)) > 0
 
 
 def _param_names(pt) -> list[str]:

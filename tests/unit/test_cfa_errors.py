@@ -145,11 +145,22 @@ def test_pure_noise_still_estimates_with_a_warning():
     assert any("variance of factor f is negative" in w for w in res.warnings)
 
 
-def test_ordinal_and_unknown_options(hs):
-    with pytest.raises(ModelError, match="ordinal estimation arrives with WLSMV"):
-        cfa(HS, hs, ordered=["x1"])
-    with pytest.raises(ModelError, match="ordinal estimation arrives with WLSMV"):
-        cfa(HS, hs, estimator="WLSMV")
+def test_ordinal_dispatch_and_unknown_options(hs):
+    from moscale.analysis.cfa.wls import OrdinalCFAResult, cfa_ordinal
+
+    ordinal = hs[["x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9"]].apply(
+        lambda x: pd.qcut(x, 3, labels=False)
+    )
+    fit = cfa(HS, ordinal, ordered=True)  # lavaan switches to WLSMV for ordered items too
+    assert isinstance(fit, OrdinalCFAResult) and fit.estimator == "WLSMV"
+    direct = cfa_ordinal(HS, ordinal, ordered=True, estimator="WLSMV")
+    assert fit.fit_measures()["chisq.scaled"] == pytest.approx(
+        direct.fit_measures()["chisq.scaled"]
+    )
+    with pytest.raises(ModelError, match="MLR"):
+        cfa(HS, ordinal, ordered=True, estimator="MLR")
+    with pytest.raises(ModelError):
+        cfa(HS, hs, estimator="WLSMV")  # least squares here is for ordered items
     with pytest.raises(ModelError, match="unknown estimator"):
         cfa(HS, hs, estimator="GLS2")
     with pytest.raises(ModelError, match="missing-data method"):
