@@ -319,8 +319,9 @@ def analyze(
         section = module.build(ctx)
         if section is not None:
             sections.append(section)
+    summary = list(ctx.summary)
     if unused_groups:
-        ctx.summary.append(
+        summary.append(
             {
                 "en": "Group variables of the study not compared (add --group to compare): ",
                 "fi": "Tutkimuksen ryhmittelymuuttujat, joita ei verrattu (lisää --group): ",
@@ -332,7 +333,7 @@ def analyze(
     return Report(
         title=title,
         lang=opts.lang,
-        summary=ctx.summary,
+        summary=summary,
         sections=sections,
         warnings=ctx.warnings,
         meta=_meta(ctx),
