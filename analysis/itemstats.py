@@ -130,9 +130,10 @@ def _skew_kurt(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.nanmean(x, axis=0)
         d = x - mean
-        sd = np.sqrt(np.nansum(d * d, axis=0) / (n - 1))
-        m3 = np.nansum(d**3, axis=0) / n
-        m4 = np.nansum(d**4, axis=0) / n
+        d2 = d * d  # products, not d**3 and d**4: pow() is ~6x slower on large arrays
+        sd = np.sqrt(np.nansum(d2, axis=0) / (n - 1))
+        m3 = np.nansum(d2 * d, axis=0) / n
+        m4 = np.nansum(d2 * d2, axis=0) / n
         return m3 / sd**3, m4 / sd**4 - 3.0
 
 
