@@ -84,7 +84,10 @@ def test_provenance(bfi_run):
     meta = report["meta"]
     assert meta["input"]["sha256"] == hashlib.sha256(BFI.read_bytes()).hexdigest()
     assert meta["input"]["n_read"] == 2800
-    expected = AnalysisOptions(ordinal="yes", bootstrap=BFI_BOOTSTRAP, groups=("gender",)).to_dict()
+    # missing="auto" resolves to listwise: ordinal items (WLSMV) have no FIML
+    expected = AnalysisOptions(
+        ordinal="yes", bootstrap=BFI_BOOTSTRAP, groups=("gender",), missing="listwise"
+    ).to_dict()
     assert meta["options"] == {
         k: list(v) if isinstance(v, tuple) else v for k, v in expected.items()
     }
@@ -93,11 +96,11 @@ def test_provenance(bfi_run):
 
 
 def test_cfa_equals_the_direct_fit(results, bfi_data, bfi_model):
-    """The ordinal CFA (WLSMV) of the report = cfa_ordinal() on the items, tested against lavaan
-    in tests/unit/test_cfa_wlsmv.py."""
-    from moscale.analysis.cfa.wls import cfa_ordinal
+    """The ordinal CFA (WLSMV) of the report = cfa() on the items with ordered=True (the WLSMV
+    engine, tested against lavaan in tests/unit/test_cfa_wlsmv.py)."""
+    from moscale.analysis.cfa.api import cfa as cfa_fit
 
-    fit = cfa_ordinal(bfi_model, bfi_data[ITEMS], ordered=True, estimator="WLSMV")
+    fit = cfa_fit(bfi_model, bfi_data[ITEMS], estimator="WLSMV", ordered=True)
     cfa = results["cfa"]
     assert cfa["estimator"] == "WLSMV" and cfa["ordered"] is True
     assert cfa["n"] == len(bfi_data[ITEMS].dropna())  # listwise: 2,436 complete rows
@@ -206,11 +209,6 @@ def test_html_has_every_part_and_nothing_external(bfi_run):
     assert not any(t in page.tags for t in ("link", "iframe", "object", "embed", "img"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="analysis/sections/groups.py _invariance: _first_order_map(ctx.model) raises the "
-    "ModelError of a model lavaan syntax cannot express (item '<script>...'), uncaught: exit 2",
-)
 def test_user_strings_are_escaped(tmp_path, bfi_data):
     """An item column named like a script, and group codes that are markup: the report shows them
     as text and never as markup. (lavaan syntax cannot name such a column, so the items are given

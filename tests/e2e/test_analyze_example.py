@@ -54,16 +54,18 @@ def test_demo_writes_the_whole_journey(demo_run):
     assert "report.html" in demo_run.result.stderr
 
 
-def test_json_carries_versions_checksum_and_every_option(demo_run):
+def test_json_carries_versions_checksum_and_every_option(demo_run, planted):
     report = demo_run.report
     assert report["schema_version"] == SCHEMA_VERSION
     meta = report["meta"]
     assert meta["moscale_version"] == moscale.__version__
     assert meta["input"]["sha256"] == hashlib.sha256(demo_csv_bytes()).hexdigest()
-    expected = json.loads(
-        json.dumps(AnalysisOptions(groups=("industry",), cluster="firm_id").to_dict())
-    )
-    assert meta["options"] == expected  # every option, with the demo's groups and cluster
+    # every option: the defaults with the demo's groups and cluster; missing="auto" resolves to
+    # FIML, since the items are treated as continuous and some answers are missing
+    assert meta["ordinal"] is False and planted["missing_cells"] > 0
+    given = AnalysisOptions(groups=("industry",), cluster="firm_id", missing="fiml")
+    expected = json.loads(json.dumps(given.to_dict()))
+    assert meta["options"] == expected
     assert set(meta["options"]) == set(AnalysisOptions.__dataclass_fields__)
     repro = report["results"]["reproducibility"]
     assert repro["options"] == expected
