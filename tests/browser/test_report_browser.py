@@ -80,7 +80,7 @@ def test_report_loads_nothing_and_logs_no_error(screen_page, output_dir):
     assert (output_dir / "report.png").stat().st_size > 10_000
     # the top of the report, 1280 px wide, for the README (docs/screenshots/report.png)
     top = {"x": 0, "y": 0, "width": 1280, "height": 1800}
-    page.screenshot(path=str(output_dir / "report_top.png"), clip=top)
+    page.screenshot(path=str(output_dir / "report_top.png"), clip=top, full_page=True)
 
 
 def test_every_svg_figure_is_drawn(screen_page):
