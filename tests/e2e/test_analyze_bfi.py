@@ -112,6 +112,40 @@ def test_cfa_equals_the_direct_fit(results, bfi_data, bfi_model):
         assert by_item[row["rhs"]] == pytest.approx(row["est.std"], rel=1e-9)
 
 
+def test_cr_and_ave_equal_the_direct_calls(results, bfi_data, bfi_model):
+    """CR (ordinal, Green & Yang 2009, as semTools compRelSEM) and AVE of the CFA table = the
+    functions called on the same fit."""
+    from moscale.analysis.cfa.api import cfa as cfa_fit
+    from moscale.analysis.cfa.wls import ordinal_composite_reliability
+    from moscale.analysis.validity import ave
+
+    fit = cfa_fit(bfi_model, bfi_data[ITEMS], estimator="WLSMV", ordered=True)
+    cr = ordinal_composite_reliability(fit).set_index("factor")["omega"]
+    cfa = results["cfa"]
+    for factor in FACTORS:
+        assert cfa["composite_reliability"][factor] == pytest.approx(cr[factor], rel=1e-9)
+        assert cfa["ave"][factor] == pytest.approx(float(ave(fit)[factor]), rel=1e-9)
+
+
+def test_efa_equals_the_direct_calls(results, bfi_data):
+    """KMO, Bartlett, parallel analysis (20 polychoric resamples, the report's seed) and the
+    five-factor minres/oblimin EFA on polychoric correlations = the functions tested against psych."""
+    from moscale.analysis.efa import efa
+    from moscale.analysis.factorability import bartlett, kmo
+    from moscale.analysis.nfactors import parallel_analysis
+    from moscale.analysis.sections.efa import N_ITER
+
+    x = bfi_data[ITEMS]
+    ours = results["efa"]
+    assert ours["cor"] == "polychoric" and ours["items"] == ITEMS
+    assert_same(ours["kmo"], as_json(kmo(x, cor="polychoric").to_dict()))
+    assert_same(ours["bartlett"], as_json(bartlett(x, cor="polychoric").to_dict()))
+    pa = parallel_analysis(x, n_iter=N_ITER, seed=DEFAULT_SEED, cor="polychoric")
+    assert_same(ours["parallel"], as_json(pa.to_dict()))
+    fa = efa(x, n_factors=5, method="minres", rotation="oblimin", cor="polychoric")
+    assert_same(ours["efa"], as_json(fa.to_dict()))
+
+
 def test_reliability_equals_the_direct_call(results, bfi_data):
     """Alpha, omega, ordinal alpha/omega, bootstrap intervals and item tables = reliability() (tested
     against psych) with the report's options: ordinal, 200 resamples, the default seed."""
