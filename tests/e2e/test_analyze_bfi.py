@@ -334,7 +334,7 @@ def test_progress_and_warnings_without_quiet(small):
         (["analyze", "{folder}/nothing.csv", "--model", "{model}"], "file not found"),
         (["analyze", "{data}"], "which columns are items"),
         (["analyze", "{data}", "--model", "{model}", "--group", "sex"], "group column"),
-        (["analyze", "{data}", "--model", "{folder}/none.lav"], ""),
+        (["analyze", "{data}", "--model", "{folder}/none.lav"], "not a file"),
     ],
     ids=["missing-file", "no-items", "unknown-group", "missing-model-file"],
 )
