@@ -233,6 +233,11 @@ def _invariance_note(score: str, level: str | None) -> str | None:
             f"{score}: measurement invariance across groups was not tested; differences in observed "
             "means may reflect differences in how the items work rather than in the construct."
         )
+    if level == "none":
+        return (
+            f"{score}: not even configural invariance holds, so the groups' means are not "
+            "comparable; the items may not measure the same construct in every group."
+        )
     if INVARIANCE_LEVELS.index(level) < INVARIANCE_LEVELS.index("scalar"):
         return (
             f"{score}: only {level} invariance holds, so the groups' means are not comparable on the "

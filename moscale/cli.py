@@ -357,7 +357,10 @@ def analyze(
         files[scores_out] = report.frames["scores"].to_csv()
     inputs = [data] + ([Path(study)] if study and Path(study).exists() else [])
     inputs += [Path(model)] if model and Path(model).exists() else []
-    for p in write_outputs(files, inputs=inputs):
+    written = write_outputs(files, inputs=inputs)
+    if quiet:
+        return
+    for p in written:
         err_console.print(f"wrote {p}")
     for w in report.warnings:
         err_console.print(f"[yellow]warning:[/] {w}", markup=True, highlight=False)
@@ -448,7 +451,10 @@ def demo(output: Path, quiet: bool) -> None:
         )
     files["report.html"] = report.to_html()
     files["results.json"] = report.to_json()
-    for p in write_outputs({output / n: c for n, c in files.items()}):
+    written = write_outputs({output / n: c for n, c in files.items()})
+    if quiet:
+        return
+    for p in written:
         err_console.print(f"wrote {p}")
     err_console.print(f"open {output / 'report.html'} in a browser to read the report")
 

@@ -376,8 +376,8 @@ def _r_name(text: str) -> str:
 def _excluded(ctx: Any) -> tuple[str | None, list] | None:
     """Respondents read but not analysed: (id column, ids) or (None, file rows)."""
     before = ctx.dataset_all.items.index
-    after = ctx.dataset.items.index
-    gone = [i for i in before if i not in set(after)]
+    after = set(ctx.dataset.items.index)  # built once: a set per row is quadratic on big data
+    gone = [i for i in before if i not in after]
     if not gone:
         return None
     id_col = getattr(ctx.dataset_all, "respondent_id", None)

@@ -136,12 +136,6 @@ def test_longer_tables_break_only_between_rows(print_layout):
     assert problems == [], problems
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="templates/report.css prints tables at .92rem (11 pt) with .6rem cell padding: 8 tables "
-    "of the demo are wider than A4 and are clipped; @media print { table { font-size: 8.5pt } "
-    "th, td { padding: .1rem .3rem } } fits them all",
-)
 def test_no_table_is_wider_than_the_page(print_layout):
     """Content wider than the page is clipped in print: every table fits the printable width."""
     _, _, tables = print_layout

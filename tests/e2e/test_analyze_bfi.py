@@ -310,10 +310,6 @@ def test_finnish_report(finnish):
         assert page.titles[section].endswith(fi), (section, page.titles[section])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="moscale/cli.py analyze prints 'wrote <file>' and every warning even with --quiet",
-)
 def test_quiet_prints_nothing_but_errors(finnish):
     result, _ = finnish
     assert result.stdout == ""
