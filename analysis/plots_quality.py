@@ -14,6 +14,19 @@ import pandas as pd
 
 from .plots import _STYLE, _figure, _label, _to_svg
 
+#: More respondents than this are shown in consecutive bins (share missing per bin): a figure has
+#: no more pixels than this anyway, and the full matrix of a million rows costs seconds and GiBs.
+MAX_COLUMNS = 2000
+
+
+def _binned(m: np.ndarray, max_columns: int) -> np.ndarray:
+    """Share missing in ``max_columns`` consecutive bins of rows (the rows themselves when fewer)."""
+    if m.shape[0] <= max_columns:
+        return m.astype(float)
+    edges = np.linspace(0, m.shape[0], max_columns + 1).astype(int)
+    sums = np.add.reduceat(m.astype(np.float32), edges[:-1], axis=0)
+    return sums / np.diff(edges)[:, None]
+
 
 def missingness_map(
     missing: pd.DataFrame,
@@ -23,6 +36,9 @@ def missingness_map(
     title: str | None = None,
 ) -> str:
     """Respondents × items map of missing answers (dark = missing), respondents in file order.
+
+    Beyond :data:`MAX_COLUMNS` respondents, consecutive respondents share a column whose shade is
+    their share of missing answers.
 
     Parameters
     ----------
@@ -38,10 +54,11 @@ def missingness_map(
 
     m = missing.to_numpy(bool)
     n_items = m.shape[1]
+    shade = _binned(m, MAX_COLUMNS)
     with matplotlib.rc_context(_STYLE):
         fig, ax = _figure(7.0, max(2.0, 0.13 * n_items + 1.0))
         ax.imshow(
-            m.T.astype(float),
+            shade.T,
             aspect="auto",
             cmap="Greys",
             interpolation="nearest",

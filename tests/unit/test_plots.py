@@ -92,3 +92,16 @@ def test_path_diagram_escapes_and_labels():
 def test_same_input_same_svg():
     p = pd.DataFrame([[0.2, 0.3, 0.5]], index=["a"])
     assert plots.likert_bars(p, ["1", "2", "3"]) == plots.likert_bars(p, ["1", "2", "3"])
+
+
+def test_missingness_map_bins_many_respondents():
+    from moscale.analysis.plots_quality import MAX_COLUMNS, _binned, missingness_map
+
+    m = np.zeros((MAX_COLUMNS * 3, 2), dtype=bool)
+    m[:3, 0] = True  # the first bin holds three rows, all missing on the first item
+    shade = _binned(m, MAX_COLUMNS)
+    assert shade.shape == (MAX_COLUMNS, 2)
+    assert shade[0, 0] == 1.0 and shade[1:, 0].sum() == 0 and shade[:, 1].sum() == 0
+    small = np.eye(3, dtype=bool)
+    assert (_binned(small, MAX_COLUMNS) == small).all()
+    _check(missingness_map(pd.DataFrame(m, columns=["a", "b"]), xlabel="respondents"))
