@@ -48,6 +48,7 @@ Examples:
   moscale init study.yaml --scales mktor,ccrm --lang en,fi
   moscale render study.yaml --format html --lang fi -o questionnaire.html
   moscale simulate study.yaml -n 400 --seed 7 -o rehearsal.csv
+  moscale analyze responses.csv --instrument study.yaml --group industry -o report.html
   moscale demo -o out
 """
 
