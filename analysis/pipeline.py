@@ -133,6 +133,8 @@ class Context:
     command: str | None = None
     #: the options as the user gave them (``options`` has ``missing="auto"`` resolved)
     requested: AnalysisOptions | None = None
+    #: group variables of the study that were not asked for (named in the summary)
+    unused_groups: list[str] = field(default_factory=list)
 
     @property
     def lang(self) -> str:
@@ -188,7 +190,7 @@ def decide_ordinal(items: pd.DataFrame, choice: str) -> tuple[bool, str]:
     )
 
 
-def analyze(
+def build_context(
     data: Any,
     instrument: Any = None,
     model: str | None = None,
@@ -200,28 +202,9 @@ def analyze(
     progress: Callable[[str], None] | None = None,
     command: str | None = None,
     **option_overrides: Any,
-) -> Report:
-    """Run the whole validation analysis and return a :class:`Report`.
-
-    Parameters
-    ----------
-    data : path, DataFrame or Dataset
-        The responses (any format :func:`moscale.read_responses` reads).
-    instrument : Instrument, str or Path, optional
-        The study the data answer (gives items, dimensions, keying, groups, cluster).
-    model : str, optional
-        lavaan model syntax (or a path to a ``.lav`` file) when there is no instrument.
-    group : str or list of str, optional
-        Group column(s) for invariance and group comparisons; with an instrument, the questions with
-        role ``group`` are used when none is given.
-    options : AnalysisOptions, optional
-        Defaults as documented there; keyword overrides (``estimator="ML"``) are accepted too.
-
-    Examples
-    --------
-    >>> import moscale as ms  # doctest: +SKIP
-    >>> report = ms.analyze("responses.csv", instrument="example", group="industry")  # doctest: +SKIP
-    >>> report.to_html()  # doctest: +SKIP
+) -> Context:
+    """Read and screen the data, decide the defaults, score: the :class:`Context` every report
+    section starts from (no section is run). Parameters as :func:`analyze`.
     """
     from .responses import Dataset, read_responses
     from .screening import screen
@@ -307,11 +290,66 @@ def analyze(
         progress=step,
         command=command,
         requested=requested,
+        unused_groups=unused_groups,
     )
     from .scoring import score
 
     step("scoring")
     ctx.found["scores"] = score(kept)  # dimension, scale and higher-order scores (mean of items)
+    return ctx
+
+
+def analyze(
+    data: Any,
+    instrument: Any = None,
+    model: str | None = None,
+    group: str | Sequence[str] | None = None,
+    *,
+    items: Sequence[str] | None = None,
+    cluster: str | None = None,
+    options: AnalysisOptions | None = None,
+    progress: Callable[[str], None] | None = None,
+    command: str | None = None,
+    **option_overrides: Any,
+) -> Report:
+    """Run the whole validation analysis and return a :class:`Report`.
+
+    Parameters
+    ----------
+    data : path, DataFrame or Dataset
+        The responses (any format :func:`moscale.read_responses` reads).
+    instrument : Instrument, str or Path, optional
+        The study the data answer (gives items, dimensions, keying, groups, cluster).
+    model : str, optional
+        lavaan model syntax (or a path to a ``.lav`` file) when there is no instrument.
+    group : str or list of str, optional
+        Group column(s) for invariance and group comparisons. Only these are compared (each costs
+        an invariance ladder per dimension); the study's other group questions are named in the
+        summary.
+    options : AnalysisOptions, optional
+        Defaults as documented there; keyword overrides (``estimator="ML"``) are accepted too.
+
+    Examples
+    --------
+    >>> import moscale as ms  # doctest: +SKIP
+    >>> report = ms.analyze("responses.csv", instrument="example", group="industry")  # doctest: +SKIP
+    >>> report.to_html()  # doctest: +SKIP
+    """
+    ctx = build_context(
+        data,
+        instrument,
+        model,
+        group,
+        items=items,
+        cluster=cluster,
+        options=options,
+        progress=progress,
+        command=command,
+        **option_overrides,
+    )
+    step = ctx.progress
+    opts = ctx.options
+    inst = ctx.instrument
     sections: list[Section] = []
     for name in SECTION_MODULES:
         module = importlib.import_module(f"moscale.analysis.sections.{name}")
@@ -320,13 +358,13 @@ def analyze(
         if section is not None:
             sections.append(section)
     summary = list(ctx.summary)
-    if unused_groups:
+    if ctx.unused_groups:
         summary.append(
             {
                 "en": "Group variables of the study not compared (add --group to compare): ",
                 "fi": "Tutkimuksen ryhmittelymuuttujat, joita ei verrattu (lisää --group): ",
             }[opts.lang]
-            + ", ".join(unused_groups)
+            + ", ".join(ctx.unused_groups)
             + "."
         )
     title = _title(inst, opts.lang)

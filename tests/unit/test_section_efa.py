@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sys
-import types
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -39,18 +37,11 @@ SCALES = {s: [f"{s}{i}" for i in range(1, 6)] for s in "ACENO"}
 BFI_MODEL = "\n".join(f"{s} =~ " + " + ".join(v) for s, v in SCALES.items())
 REVERSED = ["A1", "C4", "C5", "E1", "E2", "O2", "O5"]
 EVIL = "<script>alert(1)</script>"
-_CAPTURE = "_test_capture_efa"
 
 
 def _context(data, **kw):
-    captured = {}
-    mod = types.ModuleType(f"moscale.analysis.sections.{_CAPTURE}")
-    mod.build = lambda ctx: captured.setdefault("ctx", ctx) and None
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setitem(sys.modules, mod.__name__, mod)
-        mp.setattr(pipeline, "SECTION_MODULES", (_CAPTURE,))
-        pipeline.analyze(data, **kw)
-    return captured["ctx"]
+    """The Context the pipeline hands to the sections, without running any section."""
+    return pipeline.build_context(data, **kw)
 
 
 def _relang(ctx, lang):

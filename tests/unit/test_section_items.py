@@ -8,8 +8,6 @@ returns when called directly, on the keyed items (table) and on the answers as g
 from __future__ import annotations
 
 import dataclasses
-import sys
-import types
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -26,7 +24,6 @@ from moscale.analysis.simulate import PopulationModel, simulate_responses
 
 EVIL = "<script>alert(1)</script>"
 BFI = pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "bfi.csv")
-_CAPTURE = "_test_capture_items"
 COLUMNS = {
     "n": "n",
     "M": "mean",
@@ -40,14 +37,8 @@ COLUMNS = {
 
 
 def _context(data, **kw):
-    captured = {}
-    mod = types.ModuleType(f"moscale.analysis.sections.{_CAPTURE}")
-    mod.build = lambda ctx: captured.setdefault("ctx", ctx) and None
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setitem(sys.modules, mod.__name__, mod)
-        mp.setattr(pipeline, "SECTION_MODULES", (_CAPTURE,))
-        pipeline.analyze(data, **kw)
-    return captured["ctx"]
+    """The Context the pipeline hands to the sections, without running any section."""
+    return pipeline.build_context(data, **kw)
 
 
 def _relang(ctx, lang):

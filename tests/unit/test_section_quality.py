@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sys
-import types
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -29,19 +27,11 @@ from moscale.analysis.sections import quality
 from moscale.analysis.simulate import PopulationModel, simulate_responses
 
 EVIL = "<script>alert(1)</script>"
-_CAPTURE = "_test_capture_quality"
 
 
 def _context(data, **kw):
     """The Context the pipeline hands to the sections, without running any section."""
-    captured = {}
-    mod = types.ModuleType(f"moscale.analysis.sections.{_CAPTURE}")
-    mod.build = lambda ctx: captured.setdefault("ctx", ctx) and None
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setitem(sys.modules, mod.__name__, mod)
-        mp.setattr(pipeline, "SECTION_MODULES", (_CAPTURE,))
-        pipeline.analyze(data, **kw)
-    return captured["ctx"]
+    return pipeline.build_context(data, **kw)
 
 
 def _relang(ctx, lang):

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sys
-import types
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +33,6 @@ BFI_MODEL = "\n".join(f"{s} =~ " + " + ".join(v["items"]) for s, v in REF["bfi"]
 EXACT = 1e-9
 ITERATIVE = 1e-5
 EVIL = "<script>alert(1)</script>"
-_CAPTURE = "_test_capture_reliability"
 
 FORMATIVE_SCALE = """
 id: orgsize
@@ -75,14 +72,8 @@ sections:
 
 
 def _context(data, **kw):
-    captured = {}
-    mod = types.ModuleType(f"moscale.analysis.sections.{_CAPTURE}")
-    mod.build = lambda ctx: captured.setdefault("ctx", ctx) and None
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setitem(sys.modules, mod.__name__, mod)
-        mp.setattr(pipeline, "SECTION_MODULES", (_CAPTURE,))
-        pipeline.analyze(data, **kw)
-    return captured["ctx"]
+    """The Context the pipeline hands to the sections, without running any section."""
+    return pipeline.build_context(data, **kw)
 
 
 def _relang(ctx, lang):
