@@ -17,6 +17,7 @@ latent variances, in every group but the first.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -366,9 +367,13 @@ def _apply_group_equal(
         frame.loc[m, "auto_fixed"] = False
 
 
-def _assign_free(frame: pd.DataFrame, eq_pairs: list[tuple[str, str, Statement]]) -> np.ndarray:
-    """Give each free row its parameter index; rows sharing a label (or tied by ==) share one."""
-    n = len(frame)
+def equality_classes(
+    keys: Sequence[Sequence[Hashable]], ties: Sequence[tuple[Hashable, Hashable]] = ()
+) -> np.ndarray:
+    """The root (smallest row index) of each row's equality class, by union-find: rows that share
+    any key are one class, and each ``(key_a, key_b)`` tie joins the classes of the two keys (which
+    must occur in ``keys``; check first for a helpful message)."""
+    n = len(keys)
     parent = list(range(n))
 
     def find(i: int) -> int:
@@ -382,27 +387,21 @@ def _assign_free(frame: pd.DataFrame, eq_pairs: list[tuple[str, str, Statement]]
         if ri != rj:
             parent[max(ri, rj)] = min(ri, rj)
 
-    labels = frame["label"].to_numpy()
-    by_label: dict[str, int] = {}
-    for i, lab in enumerate(labels):
-        if lab:
-            if lab in by_label:
-                union(by_label[lab], i)
+    first_of: dict[Hashable, int] = {}
+    for i, row_keys in enumerate(keys):
+        for k in row_keys:
+            if k in first_of:
+                union(first_of[k], i)
             else:
-                by_label[lab] = i
-    for a, b, st in eq_pairs:
-        for lab in (a, b):
-            if lab not in by_label:
-                raise ModelError(
-                    f"the label {lab!r} in `{a} == {b}` is not used in the model",
-                    location=f"model syntax, line {st.line}",
-                    hint="Label a parameter first, e.g. `F =~ x1 + a*x2`, then write `a == b`.",
-                )
-        union(by_label[a], by_label[b])
+                first_of[k] = i
+    for a, b in ties:
+        union(first_of[a], first_of[b])
+    return np.array([find(i) for i in range(n)], dtype=int)
 
+
+def fix_classes(frame: pd.DataFrame, roots: np.ndarray) -> np.ndarray:
+    """The ``value`` column with every class that contains a fixed row fixed at that value."""
     value = frame["value"].to_numpy(dtype=float).copy()
-    # A class that contains a fixed row is fixed at that value.
-    roots = np.array([find(i) for i in range(n)])
     for r in np.unique(roots):
         members = np.flatnonzero(roots == r)
         fixed_vals = value[members][~np.isnan(value[members])]
@@ -417,11 +416,30 @@ def _assign_free(frame: pd.DataFrame, eq_pairs: list[tuple[str, str, Statement]]
                     hint="Remove the label or the fixed value.",
                 )
             value[members] = fixed_vals[0]
+    return value
+
+
+def _assign_free(frame: pd.DataFrame, eq_pairs: list[tuple[str, str, Statement]]) -> np.ndarray:
+    """Give each free row its parameter index; rows sharing a label (or tied by ==) share one."""
+    labels = frame["label"].to_numpy()
+    used = {lab for lab in labels if lab}
+    for a, b, st in eq_pairs:
+        for lab in (a, b):
+            if lab not in used:
+                raise ModelError(
+                    f"the label {lab!r} in `{a} == {b}` is not used in the model",
+                    location=f"model syntax, line {st.line}",
+                    hint="Label a parameter first, e.g. `F =~ x1 + a*x2`, then write `a == b`.",
+                )
+    roots = equality_classes(
+        [[lab] if lab else [] for lab in labels], [(a, b) for a, b, _ in eq_pairs]
+    )
+    value = fix_classes(frame, roots)
     frame["value"] = value
-    free = np.zeros(n, dtype=int)
+    free = np.zeros(len(frame), dtype=int)
     index_of_root: dict[int, int] = {}
     k = 0
-    for i in range(n):
+    for i in range(len(frame)):
         if not np.isnan(value[i]):
             continue
         r = roots[i]

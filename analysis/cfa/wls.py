@@ -89,7 +89,13 @@ from moscale.errors import DataError, ModelError, UserError
 
 from . import fit as fitfun
 from .matrices import ModelMatrices
-from .partable import GROUP_EQUAL_KINDS, ParTable, build_partable
+from .partable import (
+    GROUP_EQUAL_KINDS,
+    ParTable,
+    build_partable,
+    equality_classes,
+    fix_classes,
+)
 from .syntax import Modifier, ParsedModel, Statement, parse_model
 from .wls_samplestats import OrdinalGroupStats, ordinal_sample_stats
 
@@ -572,55 +578,23 @@ def build_ordinal_partable(
 
 def _renumber(f: pd.DataFrame, eq: Sequence[Statement]) -> pd.DataFrame:
     """Free indices over the whole table: H6's classes, shared labels and ``==`` on other labels."""
-    n = len(f)
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(i: int, j: int) -> None:
-        ri, rj = find(i), find(j)
-        if ri != rj:
-            parent[max(ri, rj)] = min(ri, rj)
-
     keys = f["_key"].tolist()
     labels = f["label"].tolist()
-    first_of: dict[object, int] = {}
-    for i in range(n):
-        for k in ([keys[i]] if keys[i] is not None else []) + (
-            [("lab", labels[i])] if labels[i] else []
-        ):
-            if k in first_of:
-                union(first_of[k], i)
-            else:
-                first_of[k] = i
+    row_keys = [
+        ([k] if k is not None else []) + ([("lab", lab)] if lab else [])
+        for k, lab in zip(keys, labels, strict=True)
+    ]
+    used = {lab for lab in labels if lab}
     for st in eq:
         for lab in (st.lhs, st.rhs):
-            if ("lab", lab) not in first_of:
+            if lab not in used:
                 raise ModelError(
                     f"the label {lab!r} in `{st.lhs} == {st.rhs}` is not used in the model",
                     location=f"model syntax, line {st.line}",
                     hint="Label a parameter first, e.g. `x1 | a*t1`, then write `a == b`.",
                 )
-        union(first_of[("lab", st.lhs)], first_of[("lab", st.rhs)])
-    value = f["value"].to_numpy(dtype=float).copy()
-    roots = np.array([find(i) for i in range(n)])
-    for r in np.unique(roots):
-        members = np.flatnonzero(roots == r)
-        vals = value[members][~np.isnan(value[members])]
-        if vals.size:
-            if np.ptp(vals) > 0:
-                raise ModelError(
-                    "parameters constrained to be equal are fixed at different values: "
-                    + ", ".join(
-                        f"{f.at[m, 'lhs']} {f.at[m, 'op']} {f.at[m, 'rhs']}" for m in members
-                    ),
-                    hint="Remove the label or the fixed value.",
-                )
-            value[members] = vals[0]
+    roots = equality_classes(row_keys, [(("lab", st.lhs), ("lab", st.rhs)) for st in eq])
+    value = fix_classes(f, roots)
     f = f.copy()
     f["value"] = value
     f["_root"] = roots
