@@ -25,7 +25,7 @@ from .result import CFAResult
 
 if TYPE_CHECKING:
     from .wls import OrdinalCFAResult
-from .samplestats import group_stats
+from .samplestats import group_stats_cached
 from .syntax import parse_model
 
 __all__ = ["cfa"]
@@ -280,7 +280,9 @@ def _cfa(
                     "(listwise deletion); missing='fiml' uses them."
                 )
             yg = yg[ok]
-        st = group_stats(yg, ov, missing=(miss == "ml"), group_label=lab if ngroups > 1 else "")
+        st = group_stats_cached(
+            yg, ov, missing=(miss == "ml"), group_label=lab if ngroups > 1 else ""
+        )
         warnings.extend(st.notes)
         stats.append(st)
         nobs.append(st.n)

@@ -58,10 +58,12 @@ class MLEstimator:
         self.fg = np.array([s.n / self.ntotal for s in stats])
         self.logdet_s = [float(np.linalg.slogdet(s.cov)[1]) for s in stats]
         self.meanstructure = model.meanstructure
-        # With many missing-data patterns the exact information costs O(K^2 p) per pattern: score
-        # with the complete-data expected information instead, and skip Newton steps.
+        # With incomplete data the exact information costs O(K^2 p) per missing-data pattern:
+        # score with the complete-data expected information (cheap; converges linearly at a rate
+        # near the fraction of missing information) and skip Newton steps. The exact information
+        # is still used for the standard errors and tests.
         self.npatterns = sum(len(s.patterns) for s in stats if s.missing)
-        self.approx_scoring = self.npatterns > 150
+        self.approx_scoring = self.missing
         self.newton_ok = not self.approx_scoring
 
     # -- objective ---------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import optimize as sopt
+from scipy import special as sspecial
 from scipy import stats as sstats
 
 __all__ = ["cfi", "rmsea", "rmsea_ci", "rmsea_pvalue", "tli"]
@@ -122,9 +123,10 @@ def rmsea_ci(
     lower_p = (1 - level) / 2
 
     def cdf(lam: float) -> float:
+        # the special functions behind chi2/ncx2.cdf, without the distribution objects' overhead
         if lam <= 0:
-            return float(sstats.chi2.cdf(x2, df))
-        return float(sstats.ncx2.cdf(x2, df, lam))
+            return float(sspecial.chdtr(df, x2))
+        return float(sspecial.chndtr(x2, df, lam))
 
     if df < 1 or cdf(0) - upper_p < 0:
         lo = 0.0

@@ -37,7 +37,10 @@ def _t_lowrank(puu, pvv, puv, ruu, rvv, ruv):
 
 def _wsum(wt: np.ndarray, x: np.ndarray, y: np.ndarray, transpose: bool) -> np.ndarray:
     """sum_b wt_b X_b o Y_b (or X_b o Y_b') without materializing the products."""
-    return np.einsum("b,bjk,bkj->jk" if transpose else "b,bjk,bjk->jk", wt, x, y, optimize=True)
+    # an elementwise product and one matrix-vector product: einsum's path search costs more
+    # than the arithmetic at these sizes
+    prod = x * (np.swapaxes(y, 1, 2) if transpose else y)
+    return np.tensordot(wt, prod, axes=1)
 
 
 def info_rows(
@@ -98,20 +101,21 @@ def info_rows(
                         _wsum(wt, puv, quv, True)
                         + _wsum(wt, puu, qvv, False)
                         + _wsum(wt, pvv, quu, False)
-                        + np.einsum("b,bkj,bjk->jk", wt, puv, quv, optimize=True)
+                        + _wsum(wt, quv, puv, True)
                     )
                     sig_part += 0.5 * (-taa + taq + taq.T)
             if use_mean:
                 mo = np.swapaxes(m[:, obs], 0, 1)  # type: ignore[index]  B x K x s
                 ma = mo @ a
-                out += np.einsum("b,bjs,bks->jk", wt, ma, mo, optimize=True)
+                out += np.tensordot(ma * wt[:, None, None], mo, axes=([0, 2], [0, 2]))
                 if kind != "expected" and k:
                     ad = np.einsum("bij,bj->bi", a, d)
                     uad = np.einsum("bkj,bj->bk", uo, ad)
                     vad = np.einsum("bkj,bj->bk", vo, ad)
                     # C[j, k] = m_j'A u_k (v_k'A d) + m_j'A v_k (u_k'A d)
-                    c = np.einsum("b,bjs,bks,bk->jk", wt, ma, uo, vad, optimize=True)
-                    c += np.einsum("b,bjs,bks,bk->jk", wt, ma, vo, uad, optimize=True)
+                    maw = ma * wt[:, None, None]
+                    c = np.tensordot(maw, uo * vad[:, :, None], axes=([0, 2], [0, 2]))
+                    c += np.tensordot(maw, vo * uad[:, :, None], axes=([0, 2], [0, 2]))
                     cfull = np.zeros((k_all, k_all))
                     cfull[:, sel] = c
                     out += cfull + cfull.T

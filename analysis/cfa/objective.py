@@ -226,15 +226,44 @@ def fiml_group(
 
 
 def fiml_expected(sigma: np.ndarray, st: GroupStats) -> np.ndarray:
-    """Pattern-weighted expected information sum_p (n_p/N) I_p(Sigma_oo), embedded (for scoring)."""
+    """Pattern-weighted expected information sum_p (n_p/N) I_p(Sigma_oo), embedded (for scoring).
+
+    With A_p = Sigma_oo^-1 embedded in p x p (zeros outside the observed block) and w_p = n_p/N,
+    the mean block is sum_p w_p A_p and the vech block
+    1/4 m_ab m_cd sum_p w_p (A_p,ac A_p,bd + A_p,ad A_p,bc), i.e. entries of the one matrix
+    product sum_p w_p vec(A_p) vec(A_p)'. Memory grows as p^4, so beyond 60 items the patterns are
+    summed one at a time.
+    """
     p = sigma.shape[0]
     ps = p * (p + 1) // 2
     out = np.zeros((p + ps, p + ps))
-    for pat in st.patterns:  # type: ignore[union-attr]
-        o = pat.obs
-        a = np.linalg.inv(sigma[np.ix_(o, o)])
-        idx = _moment_index(p, o, True)
-        out[np.ix_(idx, idx)] += (pat.n / st.n) * _expected_from_inv(a, True)
+    if p > 60:
+        for pat in st.patterns:  # type: ignore[union-attr]
+            o = pat.obs
+            a = np.linalg.inv(sigma[np.ix_(o, o)])
+            idx = _moment_index(p, o, True)
+            out[np.ix_(idx, idx)] += (pat.n / st.n) * _expected_from_inv(a, True)
+        return out
+    npat = sum(blk.obs.shape[0] for blk in st.blocks)
+    xa = np.zeros((npat, p, p))
+    wts = np.zeros(npat)
+    r0 = 0
+    for blk in st.blocks:
+        obs = blk.obs
+        b = obs.shape[0]
+        rows = np.arange(r0, r0 + b)[:, None, None]
+        xa[rows, obs[:, :, None], obs[:, None, :]] = np.linalg.inv(
+            sigma[obs[:, :, None], obs[:, None, :]]
+        )
+        wts[r0 : r0 + b] = blk.n / st.n
+        r0 += b
+    fa = xa.reshape(npat, p * p)
+    waa = (fa.T @ (wts[:, None] * fa)).reshape(p, p, p, p)  # sum w A_ij A_kl
+    vr, vc, mult, _ = _vech(p)
+    a_, b_ = vr[:, None], vc[:, None]
+    c_, d_ = vr[None, :], vc[None, :]
+    out[:p, :p] = np.tensordot(wts, xa, axes=1)
+    out[p:, p:] = 0.25 * np.outer(mult, mult) * (waa[a_, c_, b_, d_] + waa[a_, d_, b_, c_])
     return out
 
 

@@ -411,7 +411,18 @@ class CFAResult:
             return self._cache["baseline"]
         core = self._core
         est = core.est  # type: ignore[union-attr]
-        base = fit_baseline(self.ov_names, est.stats, core.model.meanstructure)  # type: ignore[union-attr]
+        meanstructure = core.model.meanstructure  # type: ignore[union-attr]
+        # The baseline depends on the data alone: models fitted to the same (cached) statistics
+        # share it (see samplestats.group_stats_cached).
+        keys = tuple(st.cache.get("key") for st in est.stats)
+        shared = None
+        if all(k is not None for k in keys):
+            shared = est.stats[0].cache.setdefault("baseline", {})
+            bkey = (keys, tuple(self.ov_names), meanstructure, self.test, self.information)
+            if bkey in shared:
+                self._cache["baseline"] = shared[bkey]
+                return shared[bkey]
+        base = fit_baseline(self.ov_names, est.stats, meanstructure)
         out: dict[str, Any] = {"core": base, "test": standard_test(base.est, base.x)}
         if self.test == "yuan.bentler.mplus":
             se_type = "robust.huber.white"
@@ -424,6 +435,8 @@ class CFAResult:
             )
             out["scaled"] = yuan_bentler_mplus(base.est, base.x, out["test"], v.information_inv)
         self._cache["baseline"] = out
+        if shared is not None:
+            shared[bkey] = out
         return out
 
     @single_blas_method

@@ -10,6 +10,8 @@ ch. 11) works on per-pattern sufficient statistics, so an iteration costs the sa
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,6 +24,7 @@ __all__ = [
     "PatternBlock",
     "em_saturated",
     "group_stats",
+    "group_stats_cached",
     "loglik_patterns",
 ]
 
@@ -291,6 +294,37 @@ def group_stats(
         em_iterations=iters,
         notes=notes,
     )
+
+
+# Statistics of recent data matrices, by content: an invariance ladder, a method-factor comparison
+# or a partial-invariance search fits many models to the same data, and the EM estimates, pattern
+# blocks, saturated-model information and baseline model (kept in ``GroupStats.cache``) are the
+# same for all of them. Large matrices are not kept alive.
+_STATS_CACHE: OrderedDict[tuple, GroupStats] = OrderedDict()
+_CACHE_ENTRIES = 32
+_CACHE_MAX_CELLS = 2_000_000
+
+
+def group_stats_cached(
+    y: np.ndarray, names: list[str], *, missing: bool, group_label: str = ""
+) -> GroupStats:
+    """:func:`group_stats`, reusing the result for a data matrix seen recently (same values,
+    names, missing-data treatment and label). ``cache["key"]`` identifies the content."""
+    if y.size > _CACHE_MAX_CELLS:
+        return group_stats(y, names, missing=missing, group_label=group_label)
+    yc = np.ascontiguousarray(y, dtype=float)
+    digest = hashlib.blake2b(yc.tobytes(), digest_size=20).digest()
+    key = (digest, yc.shape, tuple(names), bool(missing), group_label)
+    st = _STATS_CACHE.get(key)
+    if st is None:
+        st = group_stats(yc, names, missing=missing, group_label=group_label)
+        st.cache["key"] = key
+        _STATS_CACHE[key] = st
+        if len(_STATS_CACHE) > _CACHE_ENTRIES:
+            _STATS_CACHE.popitem(last=False)
+    else:
+        _STATS_CACHE.move_to_end(key)
+    return st
 
 
 def _check_n(n: int, p: int, where: str) -> None:

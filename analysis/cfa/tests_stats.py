@@ -130,16 +130,20 @@ def fiml_corrected(
     wm_all = block([fg[g] * wm[g] for g in range(len(wm))])
     wmi_all = block([wmi[g] / fg[g] for g in range(len(wmi))])
     gamma_all = block([wmi[g] @ jm[g] @ wmi[g] / fg[g] for g in range(len(wm))])
+    # shared by the model and the baseline: M = Wm^-1 Wc Wm^-1 (V3) or Wc Wm^-1
+    wcwmi = wc_all @ wmi_all
+    mid = wmi_all @ wcwmi if version == "V3" else wcwmi
 
     def one(e, xx) -> FimlCorrected:
         delta = np.vstack(e.model.jacobian(xx))
-        info = delta.T @ wm_all @ delta
-        e_inv = np.linalg.inv(info)
-        u = wm_all - wm_all @ delta @ e_inv @ delta.T @ wm_all
+        wd = wm_all @ delta
+        e_inv = np.linalg.inv(delta.T @ wd)
+        u = wm_all - wd @ e_inv @ wd.T
         if version == "V3":
-            k = float(np.trace(u @ wmi_all @ wc_all @ wmi_all @ u @ gamma_all))
+            # tr(U M U Gamma) = sum((U M) o (U Gamma)')
+            k = float(np.sum((u @ mid) * (u @ gamma_all).T))
         else:
-            k = float(np.sum((wc_all @ wmi_all) * (u @ wmi_all).T))
+            k = float(np.sum(mid * (u @ wmi_all).T))
         df = degrees_of_freedom(e)
         xx3 = _complete_chisq_at(e, xx)
         c3 = k / df if df > 0 else float("nan")
