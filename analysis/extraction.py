@@ -190,7 +190,12 @@ def correlation_input(
       observations as psych, or listwise), ``cor="polychoric"`` calls
       :func:`moscale.analysis.polychoric.polychoric`. As in psych, ``n_obs`` is the number of rows
       and the pairwise counts are kept for the empirical chi square.
+    * A :class:`CorrelationInput` is returned as it is (``cor`` and ``missing`` are those it was
+      made with), so that one correlation matrix serves KMO, Bartlett, parallel analysis, MAP
+      and the EFA.
     """
+    if isinstance(items, CorrelationInput):
+        return items
     cor = cor.lower()
     if cor in ("cor", "pearson"):
         cor = "pearson"

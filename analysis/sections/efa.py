@@ -19,6 +19,7 @@ import pandas as pd
 
 from moscale.analysis import plots
 from moscale.analysis.efa import efa
+from moscale.analysis.extraction import correlation_input
 from moscale.analysis.factorability import bartlett, kmo
 from moscale.analysis.nfactors import parallel_analysis, velicer_map
 from moscale.analysis.plots_efa import parallel_scree
@@ -37,6 +38,7 @@ MSA_LOW = 0.60
 #: Data sets of parallel analysis (psych's default). Polychoric correlations of 20 resamples of
 #: 35 items take about a second.
 N_ITER = 20
+RESAMPLE_MAX_N = 100_000
 #: Item pairs correlating at least this much are nearly redundant.
 REDUNDANT_R = 0.90
 
@@ -111,6 +113,12 @@ TEXT: dict[str, dict[str, Any]] = {
         "p_nf": (
             "Parallel analysis suggests {pa_fa} factor(s) ({pa_pc} component(s)) and Velicer's "
             "MAP {map}; the instrument has {k} dimension(s). {agree}"
+        ),
+        "p_no_resample": (
+            "With {n} respondents (more than {max_n}) the random eigenvalues come from "
+            "simulated normal data only: resampled data sets of this size cost seconds each and "
+            "give the same reference line. The suggestion uses the simulated eigenvalues, as "
+            "psych does."
         ),
         "agree_all": "All criteria agree with the instrument.",
         "agree_some": (
@@ -287,6 +295,12 @@ TEXT: dict[str, dict[str, Any]] = {
         "p_nf": (
             "Rinnakkaisanalyysi ehdottaa {pa_fa} faktoria ({pa_pc} pääkomponenttia) ja Velicerin "
             "MAP {map}; mittarissa on {k} ulottuvuutta. {agree}"
+        ),
+        "p_no_resample": (
+            "Vastaajia on {n} (yli {max_n}), joten satunnaiset ominaisarvot tulevat vain "
+            "simuloidusta normaalijakautuneesta aineistosta: näin suurten aineistojen "
+            "uudelleenotanta vie sekunteja aineistoa kohden ja antaa saman vertailukäyrän. "
+            "Ehdotus perustuu simuloituihin ominaisarvoihin, kuten psych-paketissa."
         ),
         "agree_all": "Kaikki kriteerit ovat yhtä mieltä mittarin kanssa.",
         "agree_some": (
@@ -477,9 +491,19 @@ def build(ctx: Any) -> Section:
             results.setdefault("failed", {})[step] = exc.message
             return None
 
+    # One correlation matrix for every step (with a million respondents each costs seconds).
+    ci = attempt("kmo", lambda: correlation_input(x, cor=cor, missing="pairwise"))
+    if ci is None:
+        for w in warnings:
+            ctx.warn(w)
+        section.warnings.extend(warnings)
+        ctx.results["efa"] = results
+        return section
+    x = ci
+
     # --- factorability
-    kmo_res = attempt("kmo", lambda: kmo(x, cor=cor))
-    bart = attempt("kmo", lambda: bartlett(x, cor=cor)) if kmo_res is not None else None
+    kmo_res = attempt("kmo", lambda: kmo(x))
+    bart = attempt("kmo", lambda: bartlett(x)) if kmo_res is not None else None
     if kmo_res is not None and bart is not None:
         results["kmo"] = kmo_res.to_dict()
         results["bartlett"] = bart.to_dict()
@@ -535,8 +559,23 @@ def build(ctx: Any) -> Section:
             warnings.append(t["w_kmo"].format(kmo=_b(kmo_res.msa), label=label))
 
     # --- number of factors
-    pa = attempt("parallel", lambda: parallel_analysis(x, n_iter=N_ITER, seed=opts.seed, cor=cor))
-    mp = attempt("map", lambda: velicer_map(x, max_factors=max(8, k + 1), cor=cor))
+    # Resampled eigenvalues only add a reference line (the suggestion uses the simulated ones,
+    # as psych); beyond RESAMPLE_MAX_N respondents they cost N x p draws per data set for a line
+    # that lies on the simulated one, so they are left out and the report says so.
+    resample = n <= RESAMPLE_MAX_N
+    pa = attempt(
+        "parallel",
+        lambda: parallel_analysis(x, n_iter=N_ITER, seed=opts.seed, resample=resample),
+    )
+    if not resample:
+        results["parallel_resampled"] = False
+        sep = "," if ctx.lang == "en" else "\u00a0"
+        section.paragraphs.append(
+            t["p_no_resample"].format(
+                n=f"{n:,}".replace(",", sep), max_n=f"{RESAMPLE_MAX_N:,}".replace(",", sep)
+            )
+        )
+    mp = attempt("map", lambda: velicer_map(x, max_factors=max(8, k + 1)))
     if pa is not None:
         results["parallel"] = pa.to_dict()
     if mp is not None:
@@ -578,7 +617,7 @@ def build(ctx: Any) -> Section:
         )
 
     # --- the k-factor solution
-    res = attempt("efa", lambda: efa(x, n_factors=k, method="minres", rotation="oblimin", cor=cor))
+    res = attempt("efa", lambda: efa(x, n_factors=k, method="minres", rotation="oblimin"))
     cross: dict[str, list[str]] = {}
     none: list[str] = []
     if res is not None:
@@ -796,4 +835,4 @@ def _structure(ctx: Any, t: dict[str, Any], lam: pd.DataFrame, dims: list[str]) 
     return out
 
 
-__all__ = ["N_ITER", "SALIENT", "STEP", "TEXT", "build", "efa_items"]
+__all__ = ["N_ITER", "RESAMPLE_MAX_N", "SALIENT", "STEP", "TEXT", "build", "efa_items"]

@@ -297,3 +297,38 @@ def test_report_with_the_four_sections(monkeypatch):
     bfi_report = pipeline.analyze(BFI.iloc[:300], model=model, bootstrap=200, lang=lang)
     assert [s.id for s in bfi_report.sections] == ["quality", "items", "reliability", "efa"]
     assert bfi_report.table("efa_loadings").shape[0] == 10
+
+
+def test_large_samples_use_simulated_eigenvalues_only(monkeypatch, bfi_keyed):
+    """Beyond RESAMPLE_MAX_N respondents parallel analysis leaves out the resampled data sets;
+    the suggestion (from the simulated eigenvalues, as psych) is that of the call without them,
+    and the report says why."""
+    ctx, _ = bfi_keyed
+    monkeypatch.setattr(efa_section, "RESAMPLE_MAX_N", 1000)
+    ctx2 = _relang(ctx, "en")
+    section = efa_section.build(ctx2)
+    res = ctx2.results["efa"]
+    assert res["parallel_resampled"] is False
+    x = _items(ctx2)
+    direct = parallel_analysis(x, n_iter=20, seed=ctx2.options.seed, resample=False)
+    assert res["parallel"] == direct.to_dict()
+    assert res["parallel"]["resampled"] is False
+    assert not any("resampled" in c for c in res["parallel"]["table"])
+    n = len(x)
+    assert any(f"With {n:,} respondents (more than 1,000)" in p for p in section.paragraphs)
+    # below the threshold nothing changes
+    assert "parallel_resampled" not in ctx.results["efa"]
+
+
+def test_one_correlation_input_serves_every_step(bfi_keyed):
+    from moscale.analysis.extraction import correlation_input
+
+    ctx, _ = bfi_keyed
+    x = _items(ctx)
+    ci = correlation_input(x)
+    assert correlation_input(ci) is ci
+    assert kmo(ci).to_dict() == kmo(x).to_dict()
+    assert bartlett(ci).to_dict() == bartlett(x).to_dict()
+    assert velicer_map(ci).to_dict() == velicer_map(x).to_dict()
+    assert parallel_analysis(ci, seed=3).to_dict() == parallel_analysis(x, seed=3).to_dict()
+    assert efa(ci, 5).to_dict() == efa(x, 5).to_dict()
