@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 
 from moscale.errors import DataError, ModelError, UserError
 
@@ -691,10 +691,11 @@ def _rmsea_bound(chisq: float, df: float, n: float, target: float) -> float:
     hi = max(n, chisq) + 2 * n
 
     def f(ncp: float) -> float:
+        # the special functions behind chi2/ncx2.cdf, without the distribution objects' overhead
         return (
-            stats.ncx2.cdf(chisq, df, ncp) - target
+            special.chndtr(chisq, df, ncp) - target
             if ncp > 0
-            else stats.chi2.cdf(chisq, df) - target
+            else special.chdtr(df, chisq) - target
         )
 
     try:

@@ -10,6 +10,7 @@ the results.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -21,6 +22,8 @@ import pandas as pd
 from moscale._version import __version__
 from moscale.errors import UserError
 
+from .cfa._blas import single_blas
+from .parallel import Background
 from .report import Report, Section
 
 #: Report sections in order: module in moscale.analysis.sections with ``build(ctx) -> Section|None``.
@@ -135,6 +138,9 @@ class Context:
     requested: AnalysisOptions | None = None
     #: group variables of the study that were not asked for (named in the summary)
     unused_groups: list[str] = field(default_factory=list)
+    #: work started early and collected by the sections (runs inline unless :func:`analyze`
+    #: gives it worker processes)
+    background: Background = field(default_factory=lambda: Background(workers=0))
 
     @property
     def lang(self) -> str:
@@ -351,12 +357,26 @@ def analyze(
     opts = ctx.options
     inst = ctx.instrument
     sections: list[Section] = []
-    for name in SECTION_MODULES:
-        module = importlib.import_module(f"moscale.analysis.sections.{name}")
-        step(getattr(module, "STEP", name))
-        section = module.build(ctx)
-        if section is not None:
-            sections.append(section)
+    modules = [importlib.import_module(f"moscale.analysis.sections.{n}") for n in SECTION_MODULES]
+    # Sections with independent heavy work (model fits) start it now on the other cores; the
+    # section collects it when its turn comes (see moscale.analysis.parallel).
+    ctx.background = Background()
+    # With workers beside it, every process keeps to one BLAS thread (the workers inherit the
+    # setting): two processes each spinning two BLAS threads on two cores run slower than one.
+    with single_blas() if ctx.background.parallel else contextlib.nullcontext():
+        try:
+            if ctx.background.parallel:
+                for module in modules:
+                    if hasattr(module, "prefetch"):
+                        module.prefetch(ctx)
+                ctx.background.start()
+            for name, module in zip(SECTION_MODULES, modules, strict=True):
+                step(getattr(module, "STEP", name))
+                section = module.build(ctx)
+                if section is not None:
+                    sections.append(section)
+        finally:
+            ctx.background.close()
     summary = list(ctx.summary)
     if ctx.unused_groups:
         summary.append(

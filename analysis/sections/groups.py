@@ -694,12 +694,9 @@ def _one_variable(ctx: Any, group: str, section: Section) -> tuple[dict, dict]:
         _warn(ctx, section, t["no_groups_column"].format(group=variable_name(ctx, group)))
         out["skipped"] = "no column"
         return out, obj
-    codes = background[group].map(lambda v: None if pd.isna(v) else code_text(v))
-    present = sorted(codes.dropna().unique(), key=_code_key)
+    codes, present, sizes, kept, gcol = _group_column(ctx, group)
     labels = group_labels(ctx, group, present)
-    sizes = {c: int((codes == c).sum()) for c in present}
     small = [c for c in present if sizes[c] < MIN_GROUP_N]
-    kept = [c for c in present if sizes[c] >= MIN_GROUP_N]
     out.update(
         labels=labels,
         sizes=sizes,
@@ -731,10 +728,6 @@ def _one_variable(ctx: Any, group: str, section: Section) -> tuple[dict, dict]:
         out["skipped"] = "fewer than two groups"
         return out, obj
 
-    mask = codes.isin(kept).to_numpy()
-    order = np.argsort([kept.index(c) if c in kept else -1 for c in codes[mask]], kind="stable")
-    gcol = codes[mask].iloc[order]
-
     # ---- measurement invariance
     inv_out, levels = _invariance(ctx, group, gcol, labels, section, obj)
     out["invariance"] = inv_out
@@ -749,6 +742,39 @@ def _one_variable(ctx: Any, group: str, section: Section) -> tuple[dict, dict]:
             ctx, group, data, list(scores.columns), levels, labels, section, obj
         )
     return out, obj
+
+
+def _group_column(ctx: Any, group: str) -> tuple[pd.Series, list[str], dict[str, int], list, Any]:
+    """Group codes of every respondent, the codes present, their sizes, the groups kept (at
+    least MIN_GROUP_N respondents) and the kept respondents' codes ordered by group (None with
+    fewer than two groups)."""
+    codes = ctx.dataset.background[group].map(lambda v: None if pd.isna(v) else code_text(v))
+    present = sorted(codes.dropna().unique(), key=_code_key)
+    sizes = {c: int((codes == c).sum()) for c in present}
+    kept = [c for c in present if sizes[c] >= MIN_GROUP_N]
+    if len(kept) < 2:
+        return codes, present, sizes, kept, None
+    mask = codes.isin(kept).to_numpy()
+    order = np.argsort([kept.index(c) if c in kept else -1 for c in codes[mask]], kind="stable")
+    return codes, present, sizes, kept, codes[mask].iloc[order]
+
+
+def prefetch(ctx: Any) -> None:
+    """Start every invariance ladder in the background (collected by :func:`build`)."""
+    for group in ctx.options.groups:
+        if group not in ctx.dataset.background.columns:
+            continue
+        gcol = _group_column(ctx, group)[4]
+        if gcol is None:
+            continue
+        try:
+            plan = _plan(ctx, group, gcol)
+        except UserError:
+            continue  # the section reports it
+        if plan is None:
+            continue
+        for name, args in plan["tasks"].items():
+            ctx.background.submit(("invariance", group, name), _ladder, args)
 
 
 def _code_key(code: str) -> tuple:
@@ -793,6 +819,100 @@ def _usable(data: pd.DataFrame, items: list[str], group: str, fiml: bool) -> pd.
     return ok.groupby(data[group]).sum()
 
 
+def _ladder(
+    syntax: str, data: pd.DataFrame, group: str, estimator: str, ordinal: bool, fiml: bool
+) -> Any:
+    """One unit's invariance ladder with partial search (module level: it runs in a worker)."""
+    from ..invariance import invariance
+
+    return invariance(
+        syntax,
+        data,
+        group,
+        estimator=estimator,
+        ordered=True if ordinal else None,
+        missing="fiml" if fiml else "listwise",
+        std_lv=True,
+        search_partial=True,
+    )
+
+
+def _factor_to_dim(ctx: Any) -> dict[str, str]:
+    from ..pipeline import factor_name
+
+    out: dict[str, str] = {}
+    for key in ctx.dimensions:
+        out[factor_name(key)] = key
+        out.setdefault(key, key)
+    return out
+
+
+def _plan(ctx: Any, group: str, gcol: pd.Series) -> dict[str, Any] | None:
+    """What the invariance ladders of one group variable fit: the whole model when there are
+    CASES_PER_PARAMETER usable cases per parameter in the smallest group, else each dimension
+    with three or more items on its own. None without a reflective model.
+
+    Raises
+    ------
+    UserError
+        A model item is not an item column of the data.
+    """
+    if not ctx.model or not ctx.reflective:
+        return None
+    data = _item_frame(ctx, gcol)
+    fiml = missing_used(ctx) == "fiml" and not ctx.ordinal
+    fmap = _first_order_map(ctx.model)
+    all_items = [i for f in fmap.values() for i in f]
+    absent = [i for i in all_items if i not in data.columns]
+    if absent:
+        raise UserError(
+            f"the model's item(s) {', '.join(absent)} are not item columns of the data",
+            hint="name the items in the model as in the data",
+        )
+    npar = _npar_per_group(ctx.model, data, all_items, ctx.ordinal)
+    if not fmap:
+        return None
+    n_min = int(_usable(data, all_items, group, fiml).min())
+    too_few: list[str] = []
+    if n_min >= CASES_PER_PARAMETER * npar:
+        unit = "model"
+        units = {"model": (ctx.model, list(fmap))}
+    else:
+        unit = "factor"
+        units = {}
+        for f, items in fmap.items():
+            if len(items) < 3:
+                too_few.append(f)
+                continue
+            units[f] = (f"{f} =~ " + " + ".join(items), [f])
+    estimator = (
+        ctx.estimator
+        if ctx.estimator in ("ML", "MLR", "WLSMV")
+        else ("WLSMV" if ctx.ordinal else "MLR")
+    )
+    tasks = {
+        name: (
+            syntax,
+            data[[*[i for f in factors for i in fmap[f]], group]],
+            group,
+            estimator,
+            bool(ctx.ordinal),
+            fiml,
+        )
+        for name, (syntax, factors) in units.items()
+    }
+    return {
+        "fmap": fmap,
+        "npar": npar,
+        "n_min": n_min,
+        "unit": unit,
+        "units": units,
+        "too_few_items": too_few,
+        "estimator": estimator,
+        "tasks": tasks,
+    }
+
+
 def _invariance(
     ctx: Any,
     group: str,
@@ -801,28 +921,14 @@ def _invariance(
     section: Section,
     obj: dict,
 ) -> tuple[dict, dict[str, str | None]]:
-    from ..invariance import InvarianceRule, invariance
+    from ..invariance import InvarianceRule
 
     t = TEXT[ctx.lang]
     lang = ctx.lang
     levels: dict[str, str | None] = {k: None for k in ctx.dimensions}
     out: dict[str, Any] = {"unit": None, "units": {}, "errors": []}
-    if not ctx.model or not ctx.reflective:
-        section.paragraphs.append(t["no_model"].format(group=variable_name(ctx, group)))
-        out["unit"] = "none"
-        return out, levels
-    data = _item_frame(ctx, gcol)
-    fiml = missing_used(ctx) == "fiml" and not ctx.ordinal
     try:
-        fmap = _first_order_map(ctx.model)
-        all_items = [i for f in fmap.values() for i in f]
-        absent = [i for i in all_items if i not in data.columns]
-        if absent:
-            raise UserError(
-                f"the model's item(s) {', '.join(absent)} are not item columns of the data",
-                hint="name the items in the model as in the data",
-            )
-        npar = _npar_per_group(ctx.model, data, all_items, ctx.ordinal)
+        plan = _plan(ctx, group, gcol)
     except UserError as exc:  # e.g. an item name lavaan syntax cannot express
         msg = t["failed"].format(
             group=variable_name(ctx, group), what=t["whole_model"], message=exc.message
@@ -833,18 +939,12 @@ def _invariance(
         out["errors"].append({"unit": "model", "message": exc.message, "hint": exc.hint})
         out["unit"] = "none"
         return out, levels
-    if not fmap:
+    if plan is None:
         section.paragraphs.append(t["no_model"].format(group=variable_name(ctx, group)))
         out["unit"] = "none"
         return out, levels
-    factor_to_dim = {}
-    from ..pipeline import factor_name
-
-    for key in ctx.dimensions:
-        factor_to_dim[factor_name(key)] = key
-        factor_to_dim.setdefault(key, key)
-    usable = _usable(data, all_items, group, fiml)
-    n_min = int(usable.min())
+    fmap, npar, n_min, unit, units = (plan[k] for k in ("fmap", "npar", "n_min", "unit", "units"))
+    factor_to_dim = _factor_to_dim(ctx)
     rule = InvarianceRule()
     out["rule"] = {
         "name": rule.name,
@@ -856,24 +956,17 @@ def _invariance(
     }
     out["npar_whole_model"] = npar
     out["usable_n_min"] = n_min
-    if n_min >= CASES_PER_PARAMETER * npar:
-        unit = "model"
-        units = {"model": (ctx.model, list(fmap))}
+    if unit == "model":
         section.paragraphs.append(
             t["unit_model"].format(
                 group=variable_name(ctx, group), n_factors=len(fmap), estimator=ctx.estimator
             )
         )
     else:
-        unit = "factor"
-        units = {}
-        for f, items in fmap.items():
-            if len(items) < 3:
-                section.paragraphs.append(
-                    t["too_few_items"].format(dim=ctx.label(factor_to_dim.get(f, f)))
-                )
-                continue
-            units[f] = (f"{f} =~ " + " + ".join(items), [f])
+        for f in plan["too_few_items"]:
+            section.paragraphs.append(
+                t["too_few_items"].format(dim=ctx.label(factor_to_dim.get(f, f)))
+            )
         section.paragraphs.append(
             t["unit_factor"].format(
                 group=variable_name(ctx, group),
@@ -886,28 +979,25 @@ def _invariance(
     out["unit"] = unit
     ref = labels[str(gcol.iloc[0])]
     section.paragraphs.append(t["identification"].format(ref=ref, rule=rule_text(rule, lang)))
-    estimator = (
-        ctx.estimator
-        if ctx.estimator in ("ML", "MLR", "WLSMV")
-        else ("WLSMV" if ctx.ordinal else "MLR")
-    )
+    estimator = plan["estimator"]
     results = {}
     partial_dims: dict[str, str] = {}
-    for name, (syntax, factors) in units.items():
-        what = ctx.label(factor_to_dim.get(name, name)) if unit == "factor" else t["whole_model"]
-        items = [i for f in factors for i in fmap[f]]
+    # the ladders share nothing: started in the background by prefetch() when workers exist;
+    # submitting again is a no-op, and take() runs here whatever no worker has started
+    keys = {name: ("invariance", group, name) for name in units}
+    for name, args in plan["tasks"].items():
+        ctx.background.submit(keys[name], _ladder, args)
+    outcomes: dict[str, Any] = {}
+    for name in reversed(list(units)):  # workers take the queue from the front
         try:
-            res = invariance(
-                syntax,
-                data[[*items, group]],
-                group,
-                estimator=estimator,
-                ordered=True if ctx.ordinal else None,
-                missing="fiml" if fiml else "listwise",
-                std_lv=True,
-                search_partial=True,
-            )
+            outcomes[name] = ctx.background.take(keys[name], _ladder, plan["tasks"][name])
         except UserError as exc:
+            outcomes[name] = exc
+    for name, (_syntax, factors) in units.items():
+        res = outcomes[name]
+        what = ctx.label(factor_to_dim.get(name, name)) if unit == "factor" else t["whole_model"]
+        if isinstance(res, UserError):
+            exc = res
             msg = t["failed"].format(
                 group=variable_name(ctx, group), what=what, message=exc.message
             )

@@ -881,25 +881,13 @@ def _cmv(
     settings: dict[str, Any],
     labels: dict[str, str],
 ) -> dict[str, Any]:
-    from moscale.analysis.pipeline import factor_name
-    from moscale.analysis.validity import indicator_map
 
     t = TEXT[ctx.lang]
     out: dict[str, Any] = {"harman": None, "method_factor": None, "marker": None}
-    if not ctx.model:
+    plan = _cmv_plan(ctx)
+    if plan is None:
         return out
-    try:
-        fmap = indicator_map(ctx.model)
-    except UserError:
-        return out
-    markers = [factor_name(k) for k in _marker_keys(ctx)]
-    marker = next((m for m in markers if m in fmap), None)
-    substantive = {f: its for f, its in fmap.items() if f not in markers}
-    items = list(dict.fromkeys(i for its in substantive.values() for i in its))
-    if marker is None and not set(markers) & set(fmap):
-        sub_model = ctx.model
-    else:
-        sub_model = "\n".join(f"{f} =~ {' + '.join(its)}" for f, its in substantive.items())
+    fmap, markers, marker, substantive, items, sub_model = plan
     out["marker_included"] = bool(markers)
     out["items"] = items
     section.paragraphs.append(t["cmv_intro"])
@@ -929,9 +917,8 @@ def _cmv(
         parts.append(t["summary_harman"].format(share=_pct(hr.share, ctx.lang)))
 
     # --- method factor ---------------------------------------------------------------------------
-    cmv_settings = dict(settings)
+    cmv_settings = _cmv_settings(settings)
     if settings["ordinal"]:
-        cmv_settings = {**settings, "estimator": "MLR", "ordinal": False}
         section.paragraphs.append(t["mf_ordinal"])
     if len(substantive) < 2:
         section.paragraphs.append(t["mf_one"])
@@ -971,18 +958,64 @@ def _cmv(
     return out
 
 
+def _cmv_plan(ctx: Any) -> tuple | None:
+    """The model's indicator map, the marker factors (the one in the model, if any), the
+    substantive factors, their items and the substantive model; None without a usable model."""
+    from moscale.analysis.pipeline import factor_name
+    from moscale.analysis.validity import indicator_map
+
+    if not ctx.model:
+        return None
+    try:
+        fmap = indicator_map(ctx.model)
+    except UserError:
+        return None
+    markers = [factor_name(k) for k in _marker_keys(ctx)]
+    marker = next((m for m in markers if m in fmap), None)
+    substantive = {f: its for f, its in fmap.items() if f not in markers}
+    items = list(dict.fromkeys(i for its in substantive.values() for i in its))
+    if marker is None and not set(markers) & set(fmap):
+        sub_model = ctx.model
+    else:
+        sub_model = "\n".join(f"{f} =~ {' + '.join(its)}" for f, its in substantive.items())
+    return fmap, markers, marker, substantive, items, sub_model
+
+
+def _cmv_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """The CMV models are continuous: ordinal items are fitted with MLR (the report says so)."""
+    if settings["ordinal"]:
+        return {**settings, "estimator": "MLR", "ordinal": False}
+    return dict(settings)
+
+
 def _cmv_kwargs(settings: dict[str, Any]) -> dict[str, Any]:
     return {"estimator": settings["estimator"], "missing": settings["missing"]}
+
+
+def _method_factor_task(model: str, data: pd.DataFrame, kwargs: dict[str, Any]) -> Any:
+    """The method-factor comparison (module level: it runs in a worker)."""
+    from moscale.analysis.cmv import method_factor_test
+
+    return method_factor_test(model, data, **kwargs)
+
+
+def prefetch(ctx: Any) -> None:
+    """Start the method-factor comparison in the background (collected by :func:`build`)."""
+    plan = _cmv_plan(ctx)
+    if plan is None or len(plan[3]) < 2:
+        return
+    kwargs = _cmv_kwargs(_cmv_settings(fit_settings(ctx)))
+    args = (plan[5], ctx.dataset.items, kwargs)
+    ctx.background.submit(("method_factor", plan[5]), _method_factor_task, args)
 
 
 def _method_factor(
     ctx: Any, section: Section, model: str, data: pd.DataFrame, settings: dict[str, Any]
 ) -> dict[str, Any] | None:
-    from moscale.analysis.cmv import method_factor_test
-
     t = TEXT[ctx.lang]
     try:
-        mf = method_factor_test(model, data, **_cmv_kwargs(settings))
+        args = (model, data, _cmv_kwargs(settings))
+        mf = ctx.background.take(("method_factor", model), _method_factor_task, args)
     except (UserError, np.linalg.LinAlgError, FloatingPointError) as exc:
         warn(ctx, section, t["mf_failed"].format(error=error_text(exc)), summary=False)
         return {"error": error_text(exc)}

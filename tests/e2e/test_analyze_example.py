@@ -151,3 +151,24 @@ def test_firm_level_agreement_section(demo_run, planted):
     assert len(firm["firm_scores"]) == planted["firms"]
     assert "firm_agreement" in demo_run.report["tables"]
     assert "firm" in demo_run.page.sections
+
+
+def test_worker_processes_change_no_figure(demo_run, monkeypatch):
+    """The demo ran with the machine's cores (model fits in a forked worker beside the main
+    process, on Linux with two or more cores); run one after the other in one process, the
+    analysis gives the same JSON, figure for figure."""
+    from importlib import resources
+
+    monkeypatch.setenv("MOSCALE_WORKERS", "1")
+    parallel = demo_run.report
+    path = resources.files("moscale.analysis") / "data" / "demo_responses.csv"
+    with resources.as_file(path) as csv:
+        report = moscale.analyze(
+            csv,
+            instrument="example",
+            options=AnalysisOptions(groups=("industry",), cluster="firm_id"),
+            command=parallel["meta"]["command"],
+        )
+    sequential = json.loads(report.to_json())
+    for key in ("summary", "warnings", "results", "tables"):
+        assert sequential[key] == parallel[key], key
