@@ -10,7 +10,6 @@ the results.
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -361,9 +360,10 @@ def analyze(
     # Sections with independent heavy work (model fits) start it now on the other cores; the
     # section collects it when its turn comes (see moscale.analysis.parallel).
     ctx.background = Background()
-    # With workers beside it, every process keeps to one BLAS thread (the workers inherit the
-    # setting): two processes each spinning two BLAS threads on two cores run slower than one.
-    with single_blas() if ctx.background.parallel else contextlib.nullcontext():
+    # One BLAS thread (the workers inherit the setting): the analysis multiplies many small
+    # matrices, for which BLAS threads cost more than they give, and two processes each
+    # spinning two BLAS threads on two cores run slower than one.
+    with single_blas():
         try:
             if ctx.background.parallel:
                 for module in modules:
