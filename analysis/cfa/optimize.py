@@ -38,6 +38,20 @@ def _solve(info: np.ndarray, g: np.ndarray) -> np.ndarray:
         return v @ ((v.T @ g) / w)
 
 
+def _metric(est, x: np.ndarray, newton: bool) -> tuple[np.ndarray, bool]:
+    """The matrix a step solves with, and whether it is the Hessian: Newton steps with the exact
+    Hessian converge quadratically near the optimum (scoring is only linear when the model
+    misfits); where the Hessian is not positive definite, scoring's expected information."""
+    if newton:
+        hess = est.information(x, "observed")
+        try:
+            np.linalg.cholesky(hess)
+            return hess, True
+        except np.linalg.LinAlgError:
+            pass
+    return est.scoring_information(x), False
+
+
 def minimize(
     est, x0: np.ndarray, *, max_iter: int = 500, tol: float = 1e-16, gtol: float = 1e-8
 ) -> OptimResult:
@@ -54,18 +68,7 @@ def minimize(
     it = 0
     newton = False
     for it in range(1, max_iter + 1):
-        info = None
-        if newton:
-            # Newton steps with the exact Hessian converge quadratically near the optimum
-            # (scoring is only linear when the model misfits).
-            hess = est.information(x, "observed")
-            try:
-                np.linalg.cholesky(hess)
-                info = hess
-            except np.linalg.LinAlgError:
-                newton = False
-        if info is None:
-            info = est.scoring_information(x)
+        info, newton = _metric(est, x, newton)
         step = _solve(info, g)
         dec = float(g @ step)
         if dec < tol and np.max(np.abs(g)) < gtol:
@@ -100,16 +103,7 @@ def _newton_polish(est, x: np.ndarray, max_steps: int = 100):
         return x, np.inf, None, False
     newton = False
     for _ in range(max_steps):
-        info = None
-        if newton:
-            hess = est.information(x, "observed")
-            try:
-                np.linalg.cholesky(hess)
-                info = hess
-            except np.linalg.LinAlgError:
-                newton = False
-        if info is None:
-            info = est.scoring_information(x)
+        info, newton = _metric(est, x, newton)
         step = _solve(info, g)
         dec = float(g @ step)
         if dec < 1e-16 and np.max(np.abs(g)) < 1e-8:

@@ -27,7 +27,7 @@ from moscale.errors import ModelError
 
 from .syntax import Modifier, ParsedModel, Statement
 
-__all__ = ["GROUP_EQUAL_KINDS", "ParTable", "build_partable"]
+__all__ = ["GROUP_EQUAL_KINDS", "PT_COLUMNS", "ParTable", "build_partable", "count_free"]
 
 GROUP_EQUAL_KINDS = (
     "loadings",
@@ -38,6 +38,29 @@ GROUP_EQUAL_KINDS = (
     "lv.variances",
     "lv.covariances",
 )
+
+
+#: lavaan's parameter-table columns, in lavaan's order
+PT_COLUMNS = (
+    "id",
+    "lhs",
+    "op",
+    "rhs",
+    "user",
+    "group",
+    "free",
+    "value",
+    "ustart",
+    "label",
+    "plabel",
+)
+
+
+def count_free(frame: pd.DataFrame) -> int:
+    """Number of free parameters of a table whose ``free`` column numbers them 1..npar (rows
+    sharing a parameter through an equality constraint share its number; 0 = fixed)."""
+    free = frame["free"].to_numpy()
+    return int(free.max()) if free.size and free.max() > 0 else 0
 
 
 @dataclass
@@ -70,8 +93,7 @@ class ParTable:
     @property
     def npar(self) -> int:
         """Number of free parameters (after equality constraints)."""
-        free = self.frame["free"].to_numpy()
-        return int(free.max()) if free.size and free.max() > 0 else 0
+        return count_free(self.frame)
 
     @property
     def lv_indicators(self) -> dict[str, list[str]]:
@@ -263,7 +285,7 @@ def build_partable(
 
     frame["free"] = _assign_free(frame, eq_pairs)
     frame = frame.drop(columns=["auto_fixed"])
-    cols = ["id", "lhs", "op", "rhs", "user", "group", "free", "value", "ustart", "label", "plabel"]
+    cols = list(PT_COLUMNS)
     frame = frame[cols].reset_index(drop=True)
     return ParTable(frame, ov_names, lv_names, ngroups, meanstructure, warnings)
 
@@ -465,5 +487,5 @@ def independence_partable(ov_names: list[str], ngroups: int, meanstructure: bool
     frame["ustart"] = np.nan
     frame["label"] = ""
     frame["plabel"] = [f".p{i}." for i in frame["id"]]
-    cols = ["id", "lhs", "op", "rhs", "user", "group", "free", "value", "ustart", "label", "plabel"]
+    cols = list(PT_COLUMNS)
     return ParTable(frame[cols], list(ov_names), [], ngroups, meanstructure)

@@ -11,7 +11,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sstats
 
 from ._blas import single_blas_method
 from .fit import compute_fit_measures, srmr_bentler
@@ -20,6 +19,7 @@ from .information import VcovResult, compute_vcov
 from .modindices import modification_indices
 from .standardize import cov2cor, r_squared, standardize, standardized_se
 from .tests_stats import ScaledTest, Test, fiml_corrected, standard_test, yuan_bentler_mplus
+from .wald import estimate_table
 
 __all__ = ["CFAResult"]
 
@@ -176,17 +176,11 @@ class CFAResult:
         """Estimates with standard errors, z, p-values and confidence intervals (lavaan
         ``parameterEstimates()``); fixed parameters have se 0 and no z."""
         f = self.partable
-        out = f[["lhs", "op", "rhs", "group", "label", "est", "se"]].copy()
+        est, se = f["est"].to_numpy(dtype=float), f["se"].to_numpy(dtype=float)
         with np.errstate(divide="ignore", invalid="ignore"):
-            z = np.where(f["free"] > 0, f["est"] / f["se"], np.nan)
-        out["z"] = z
-        out["pvalue"] = 2 * sstats.norm.sf(np.abs(z))
-        q = sstats.norm.ppf(1 - (1 - level) / 2)
-        out["ci.lower"] = f["est"] - q * f["se"]
-        out["ci.upper"] = f["est"] + q * f["se"]
-        if self.ngroups == 1:
-            out = out.drop(columns="group")
-        return out.reset_index(drop=True)
+            z = np.where(f["free"] > 0, est / se, np.nan)
+        keys = f[["lhs", "op", "rhs", "group", "label"]]
+        return estimate_table(keys, est, se, level=level, ngroups=self.ngroups, z=z)
 
     @single_blas_method
     def standardized(self, type: str = "std.all", level: float = 0.95) -> pd.DataFrame:
@@ -203,19 +197,10 @@ class CFAResult:
             else:
                 est = standardize(core.model, core.x, *args, core.model.rows_from_x(core.x), type)  # type: ignore[union-attr]
                 se = np.full(len(est), np.nan)
-            out = f[["lhs", "op", "rhs", "group", "label"]].copy()
-            out["est.std"] = est
-            out["se"] = se
-            with np.errstate(divide="ignore", invalid="ignore"):
-                z = np.where(se > 0, est / se, np.nan)
-            out["z"] = z
-            out["pvalue"] = 2 * sstats.norm.sf(np.abs(z))
-            q = sstats.norm.ppf(1 - (1 - level) / 2)
-            out["ci.lower"] = est - q * se
-            out["ci.upper"] = est + q * se
-            if self.ngroups == 1:
-                out = out.drop(columns="group")
-            self._cache[key] = out.reset_index(drop=True)
+            keys = f[["lhs", "op", "rhs", "group", "label"]]
+            self._cache[key] = estimate_table(
+                keys, est, se, level=level, ngroups=self.ngroups, est_name="est.std"
+            )
         return self._cache[key]
 
     standardized_solution = standardized

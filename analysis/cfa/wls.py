@@ -91,12 +91,15 @@ from . import fit as fitfun
 from .matrices import ModelMatrices
 from .partable import (
     GROUP_EQUAL_KINDS,
+    PT_COLUMNS,
     ParTable,
     build_partable,
+    count_free,
     equality_classes,
     fix_classes,
 )
 from .syntax import Modifier, ParsedModel, Statement, parse_model
+from .wald import estimate_table
 from .wls_samplestats import OrdinalGroupStats, ordinal_sample_stats
 
 __all__ = [
@@ -293,26 +296,13 @@ class OrdinalParTable:
 
     @property
     def npar(self) -> int:
-        free = self.frame["free"].to_numpy()
-        return int(free.max()) if free.size and free.max() > 0 else 0
+        return count_free(self.frame)
 
     def core(self) -> ParTable:
         """The ``=~``, ``~~`` and ``~1`` rows as a :class:`~.partable.ParTable` (global free indices)."""
         f = self.frame
         sel = f["op"].isin(["=~", "~~", "~1"]).to_numpy()
-        cols = [
-            "id",
-            "lhs",
-            "op",
-            "rhs",
-            "user",
-            "group",
-            "free",
-            "value",
-            "ustart",
-            "label",
-            "plabel",
-        ]
+        cols = list(PT_COLUMNS)
         return ParTable(
             f.loc[sel, cols].reset_index(drop=True),
             list(self.ov_names),
@@ -557,20 +547,7 @@ def build_ordinal_partable(
     f = f.sort_values(["group", "_rank"], kind="stable").drop(columns=["_rank", "_key"])
     f = f.reset_index(drop=True)
     f = _renumber_in_order(f)
-    cols = [
-        "id",
-        "lhs",
-        "op",
-        "rhs",
-        "user",
-        "group",
-        "free",
-        "value",
-        "ustart",
-        "label",
-        "plabel",
-        "derived",
-    ]
+    cols = [*PT_COLUMNS, "derived"]
     return OrdinalParTable(
         f[cols], list(pt.ov_names), list(pt.lv_names), ngroups, parameterization, list(pt.warnings)
     )
@@ -1355,13 +1332,10 @@ class OrdinalCFAResult:
     def parameter_estimates(self, level: float = 0.95) -> pd.DataFrame:
         """lavaan ``parameterEstimates()``: est, se, z, pvalue and the ``level`` confidence interval."""
         e = self.estimates
-        out = e[["lhs", "op", "rhs", "group", "label", "est", "se", "z", "pvalue"]].copy()
-        q = sstats.norm.ppf(1 - (1 - level) / 2)
-        out["ci.lower"] = e["est"] - q * e["se"]
-        out["ci.upper"] = e["est"] + q * e["se"]
-        if self.ngroups == 1:
-            out = out.drop(columns="group")
-        return out.reset_index(drop=True)
+        keys = e[["lhs", "op", "rhs", "group", "label"]]
+        return estimate_table(
+            keys, e["est"], e["se"], level=level, ngroups=self.ngroups, z=e["z"].to_numpy()
+        )
 
     def standardized(self, type: str = "std.all", level: float = 0.95) -> pd.DataFrame:
         """lavaan ``standardizedSolution()``: est.std with delta-method se (robust vcov), z, p, CI.
@@ -1369,21 +1343,10 @@ class OrdinalCFAResult:
         if type not in ("std.all", "std.lv"):
             raise UserError(f"type={type!r} is not known", hint="Use 'std.all' or 'std.lv'.")
         e = self.estimates
-        out = e[["lhs", "op", "rhs", "group", "label"]].copy()
-        est = e[type].to_numpy(dtype=float)
-        se = e[f"{type}.se"].to_numpy(dtype=float)
-        out["est.std"] = est
-        out["se"] = se
-        with np.errstate(divide="ignore", invalid="ignore"):
-            z = np.where(se > 0, est / se, np.nan)
-        out["z"] = z
-        out["pvalue"] = 2 * sstats.norm.sf(np.abs(z))
-        q = sstats.norm.ppf(1 - (1 - level) / 2)
-        out["ci.lower"] = est - q * se
-        out["ci.upper"] = est + q * se
-        if self.ngroups == 1:
-            out = out.drop(columns="group")
-        return out.reset_index(drop=True)
+        keys = e[["lhs", "op", "rhs", "group", "label"]]
+        return estimate_table(
+            keys, e[type], e[f"{type}.se"], level=level, ngroups=self.ngroups, est_name="est.std"
+        )
 
     standardized_solution = standardized
 

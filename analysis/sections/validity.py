@@ -802,22 +802,13 @@ def _discriminant(
         section.paragraphs.append(
             t["htmt_all"].format(max=num(best[2]), pair=pair_names([best[:2]]), ci=ci)
         )
-    if over85:
-        warn(
-            ctx,
-            section,
-            t["htmt_some"].format(
-                cut=".85", pairs=pair_names(over85), meaning=t["htmt_85_meaning"]
-            ),
-        )
-    if over90:
-        warn(
-            ctx,
-            section,
-            t["htmt_some"].format(
-                cut=".90", pairs=pair_names(over90), meaning=t["htmt_90_meaning"]
-            ),
-        )
+    for cut, pairs, meaning in (
+        (".85", over85, "htmt_85_meaning"),
+        (".90", over90, "htmt_90_meaning"),
+    ):
+        if pairs:
+            msg = t["htmt_some"].format(cut=cut, pairs=pair_names(pairs), meaning=t[meaning])
+            warn(ctx, section, msg)
     if ones:
         warn(ctx, section, t["htmt_one"].format(pairs=pair_names(ones)))
     notes = [
