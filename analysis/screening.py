@@ -375,6 +375,9 @@ def seconds_per_item(duration_s: Any, n_items: int) -> np.ndarray:
 
 # --- screening a dataset --------------------------------------------------------------------------
 
+#: Fewest dimensions for which even-odd consistency is used as a flag by default (see screen()).
+EVENODD_MIN_FACTORS = 15
+
 RULES = ("longstring", "irv", "mahad", "evenodd", "psychsyn", "psychant", "attention", "speeding")
 
 
@@ -401,6 +404,9 @@ class Screening:
     dataset : Dataset or None
         The dataset with the excluded respondents removed (``None`` for a bare DataFrame).
     notes : list of str
+    withheld : dict
+        ``{rule: why}`` for rules whose index was computed but not used as a flag (even-odd
+        consistency with few dimensions).
     """
 
     indices: pd.DataFrame
@@ -412,10 +418,12 @@ class Screening:
     synonym_pairs: list[tuple[str, str, float]] = field(default_factory=list)
     antonym_pairs: list[tuple[str, str, float]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    withheld: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "cutoffs": dict(self.cutoffs),
+            "withheld": dict(self.withheld),
             "flagged": dict(self.flagged),
             "excluded": dict(self.excluded),
             "synonym_pairs": [list(p) for p in self.synonym_pairs],
@@ -463,6 +471,7 @@ def screen(
     irv_min: float | None = None,
     mahad_confidence: float = 0.999,
     evenodd_max: float = -0.30,
+    evenodd_min_factors: int = EVENODD_MIN_FACTORS,
     synonym_r: float = 0.60,
     psychsyn_min: float = 0.0,
     psychant_max: float = 0.0,
@@ -483,7 +492,14 @@ def screen(
       2016, suggests runs longer than half a scale as a conservative screen);
     * ``irv``: IRV < ``irv_min`` (no default: Dunn et al. give no universal value);
     * ``mahad``: D² above the χ² quantile at ``mahad_confidence`` (.999: p < .001), df = items;
-    * ``evenodd``: index > ``evenodd_max`` (default -.30, i.e. consistency below .30; Johnson, 2005);
+    * ``evenodd``: index > ``evenodd_max`` (default -.30, i.e. consistency below .30; Johnson, 2005),
+      applied when there are at least ``evenodd_min_factors`` dimensions (default 15) or when
+      ``exclude`` names it. The index correlates half-scale means across dimensions, so with few
+      dimensions it rests on few points: careful respondents simulated from a typical model
+      (loadings .70, factor correlations .40, seven-point items; tests/unit/test_screening.py)
+      fall below .30 in about 24 % of cases with 3 dimensions of 4 items, 11-18 % with 7 of 4-6
+      items, 7 % with 15 of 4 and 2 % with 15 of 6, against none with Johnson's 30 of 10. With
+      fewer dimensions the index is computed and reported, not flagged (``withheld`` says why);
     * ``psychsyn``: synonym correlation < ``psychsyn_min`` (default 0);
     * ``psychant``: antonym correlation > ``psychant_max`` (default 0);
     * ``attention``: more than ``attention_max_failed`` failed instructed-response items;
@@ -522,6 +538,7 @@ def screen(
     ind = pd.DataFrame(index=idx)
     flags = pd.DataFrame(index=idx)
     cut: dict[str, str] = {}
+    withheld: dict[str, str] = {}
 
     seq = _presented_order(ds) if ds is not None else None
     if seq is not None:
@@ -555,11 +572,25 @@ def screen(
     if len(dims) >= 2 and all(i in keyed.columns for i in order):
         eo, nf = evenodd(keyed[order], [len(d) for d in dims.values()])
         ind["evenodd"], ind["evenodd_factors"] = eo, nf
-        flags["evenodd"] = pd.Series(eo, index=idx) > evenodd_max
-        cut["evenodd"] = (
-            f"even-odd index > {evenodd_max:g} (Spearman-Brown consistency below "
-            f"{-evenodd_max:g}; careless ≥ 1.2.1 sign: higher = more careless)"
-        )
+        asked = _names_rule(exclude, "evenodd")
+        if len(dims) >= evenodd_min_factors or asked:
+            flags["evenodd"] = pd.Series(eo, index=idx) > evenodd_max
+            cut["evenodd"] = (
+                f"even-odd index > {evenodd_max:g} (Spearman-Brown consistency below "
+                f"{-evenodd_max:g}; careless ≥ 1.2.1 sign: higher = more careless)"
+            )
+            if len(dims) < evenodd_min_factors:
+                notes.append(
+                    f"Even-odd consistency was applied as asked although there are only "
+                    f"{len(dims)} dimensions (fewer than {evenodd_min_factors}): with few "
+                    "dimensions careful respondents also fall below the cut-off."
+                )
+        else:
+            withheld["evenodd"] = (
+                f"only {len(dims)} dimensions: the index correlates half-scale means across "
+                f"dimensions and flags careful respondents by chance with fewer than "
+                f"{evenodd_min_factors}, so it is reported without a cut-off"
+            )
     else:
         ind["evenodd"], ind["evenodd_factors"] = np.nan, 0
         notes.append("Even-odd consistency needs at least two dimensions; not computed.")
@@ -636,7 +667,17 @@ def screen(
         synonym_pairs=syn.pairs,
         antonym_pairs=ant.pairs,
         notes=notes,
+        withheld=withheld,
     )
+
+
+def _names_rule(exclude: Iterable[str] | str | None, rule: str) -> bool:
+    """Whether ``exclude`` names ``rule`` itself ("any" does not count)."""
+    if exclude is None:
+        return False
+    if isinstance(exclude, str):
+        return exclude == rule
+    return rule in exclude
 
 
 def _exclusion_rules(exclude: Iterable[str] | str | None, flags: pd.DataFrame) -> list[str]:

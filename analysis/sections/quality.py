@@ -436,6 +436,28 @@ def cutoff_text(cutoff: str, lang: str) -> str:
     return cutoff
 
 
+#: Finnish wording of the reasons screening.py gives for a rule computed but not flagged.
+_WITHHELD_FI = (
+    (
+        r"only (\d+) dimensions: .* fewer than (\d+), .*",
+        "vain {0} ulottuvuutta: indeksi korreloi puolikkaiden keskiarvoja ulottuvuuksien yli ja "
+        "merkitsee alle {1} ulottuvuudella huolellisiakin vastaajia sattumalta, joten se "
+        "raportoidaan ilman raja-arvoa",
+    ),
+)
+
+
+def withheld_text(reason: str, lang: str) -> str:
+    """Why a careless-responding rule was computed but not flagged, in the report language."""
+    if lang != "fi":
+        return reason
+    for pattern, template in _WITHHELD_FI:
+        m = re.fullmatch(pattern, reason)
+        if m:
+            return template.format(*m.groups())
+    return reason
+
+
 def _lower_first(text: str) -> str:
     """'Unfinished response' -> 'unfinished response' for use inside a sentence (not 'IRV')."""
     if len(text) > 1 and text[1].isupper():
@@ -785,7 +807,12 @@ def _careless(ctx: Any, t: dict[str, Any], scr: Any) -> tuple[Table, dict[str, A
             t["excluded"]: int(excluded.get("total", 0)),
         }
     )
-    not_applied = {r: t["rule_missing"][r] for r in RULES if r not in applied}
+    withheld = getattr(scr, "withheld", {}) or {}
+    not_applied = {
+        r: withheld_text(withheld[r], ctx.lang) if r in withheld else t["rule_missing"][r]
+        for r in RULES
+        if r not in applied
+    }
     excl_rules = [r for r in excluded if r != "total"]
     excl = (
         t["excl_some"].format(rules=", ".join(t["rule_names"].get(r, r) for r in excl_rules))
@@ -812,7 +839,9 @@ def _careless(ctx: Any, t: dict[str, Any], scr: Any) -> tuple[Table, dict[str, A
             r: 100.0 * v / n_screened if n_screened else None for r, v in scr.flagged.items()
         },
         "rules_applied": applied,
-        "rules_not_applied": {r: TEXT["en"]["rule_missing"][r] for r in not_applied},
+        "rules_not_applied": {
+            r: withheld.get(r, TEXT["en"]["rule_missing"][r]) for r in not_applied
+        },
     }
     return table, result
 
