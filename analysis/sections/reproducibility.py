@@ -23,6 +23,7 @@ from moscale._version import __version__
 
 from ..report import Section
 from ..tables import Table
+from .cfa import ordinal_reason_fi
 from .groups import missing_used
 
 STEP = "reproducibility"
@@ -419,7 +420,9 @@ def build(ctx: Any) -> Section:
     section.paragraphs.append(
         t["decided"].format(
             treatment=t["ordinal"] if ctx.ordinal else t["continuous"],
-            reason=ctx.ordinal_reason,
+            reason=ctx.ordinal_reason
+            if ctx.lang == "en"
+            else ordinal_reason_fi(ctx.ordinal_reason),
             estimator=ctx.estimator,
         )
     )
