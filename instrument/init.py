@@ -175,6 +175,10 @@ _CHECK = {
 }
 
 
+#: ends a line whose text still needs translating (another language's text stands in)
+_TODO = "  # TODO: translate"
+
+
 def _q(text: str) -> str:
     """A YAML double-quoted scalar (JSON strings are valid YAML)."""
     return json.dumps(text, ensure_ascii=False)
@@ -195,7 +199,7 @@ def _lt(texts: dict[str, str], langs: list[str]) -> tuple[str, bool]:
 
 def _field(indent: str, key: str, texts: dict[str, str], langs: list[str]) -> str:
     value, borrowed = _lt(texts, langs)
-    todo = "  # TODO: translate" if borrowed else ""
+    todo = _TODO if borrowed else ""
     return f"{indent}{key}: {value}{todo}"
 
 
@@ -217,7 +221,7 @@ def _question(kind: str, langs: list[str]) -> list[str]:
     ]
     for code, label in zip(codes, spec["options"], strict=True):
         value, borrowed = _lt(label, langs)
-        todo = "  # TODO: translate" if borrowed else ""
+        todo = _TODO if borrowed else ""
         lines.append(f"      - {{code: {code}, label: {value}}}{todo}")
     return lines
 
@@ -326,7 +330,7 @@ def _section(scale: Scale, ref: str, langs: list[str], first: bool, base: Path |
         lab = (r.labels.get(lang) or labels)[expect]
         texts[lang] = _CHECK.get(lang, _CHECK["en"]).format(label=lab)
     check_text, borrowed = _lt(texts, langs)
-    todo = "  # TODO: translate" if borrowed or any(x not in _CHECK for x in langs) else ""
+    todo = _TODO if borrowed or any(x not in _CHECK for x in langs) else ""
     after = items[max(len(items) // 2 - 1, 0)].id
     check = [
         "    attention_checks:",
@@ -408,7 +412,7 @@ def study_template(
         title_texts = {lang: title for lang in langs}
         title_line = f"title: {_lt(title_texts, langs)[0]}"
         if any(lang != "en" for lang in langs):
-            title_line += "  # TODO: translate"
+            title_line += _TODO
     else:
         title_line = _field("", "title", _TITLE, langs)
     study_id = _slug(title) if title else "my_study"
@@ -442,7 +446,7 @@ def study_template(
     ]
     for lang in langs:
         text = _INTRO.get(lang, _INTRO["en"])
-        todo = "  # TODO: translate" if lang not in _INTRO else ""
+        todo = _TODO if lang not in _INTRO else ""
         out.append(f"  {lang}: {_q(text)}{todo}")
     out += [
         _field("", "closing", _CLOSING, langs),

@@ -39,7 +39,9 @@ with ``separator`` (how the platform joins the codes): the value ``"3|1|2"`` bec
 ``"tiny_a3;tiny_a1;tiny_a2"``.
 
 The second half of this module holds the small helpers the exporters share: the codes of a
-response format, multiple-choice variable names, safe texts and unique platform codes.
+response format, multiple-choice variable names, the columns of a background question, safe texts,
+unique platform codes, the notes common to several platforms, and the column map and README every
+exporter writes beside its questionnaire files.
 """
 
 from __future__ import annotations
@@ -416,6 +418,50 @@ def option_variable(question: Question, code: int) -> str:
     return f"{question.id}_{code}"
 
 
+def background_columns(
+    question: Question,
+    column: str,
+    option_columns: Sequence[str],
+    ticked: Mapping[str, int],
+    codes: Sequence[str] | None = None,
+) -> list[MappedColumn]:
+    """The response-export columns of one background question.
+
+    Parameters
+    ----------
+    question : Question
+        The background question.
+    column : str
+        The platform's column of a single-choice, number or text question.
+    option_columns : sequence of str
+        The platform's column of each option of a multiple-choice question, in option order
+        (unused for other types).
+    ticked : mapping of str to int
+        The values of an option column, ``{ticked value: 1, unticked value: 0}``.
+    codes : sequence of str, optional
+        The platform's value of each option of a single-choice question, in option order.
+        Default: moscale's codes as text.
+
+    Returns
+    -------
+    list of MappedColumn
+        One column per option of a multiple-choice question, else one column; the answers of a
+        number or text question are taken as they are.
+    """
+    options = question.options
+    if codes is None:
+        codes = [str(o.code) for o in options]
+    if question.type == "single":
+        values: dict[str, int | None] = {c: o.code for o, c in zip(options, codes, strict=True)}
+        return [MappedColumn(column, question.id, "background", values)]
+    if question.type == "multiple":
+        return [
+            MappedColumn(name, option_variable(question, o.code), "background", dict(ticked))
+            for o, name in zip(options, option_columns, strict=True)
+        ]
+    return [MappedColumn(column, question.id, "background", None)]
+
+
 def block_lines(block: Block) -> list[ResolvedItem | AttentionCheck]:
     """The rows of a block as fielded: items in definition order, attention checks in place."""
     return block.sequence()
@@ -441,12 +487,17 @@ def parts(instrument: Instrument) -> list[tuple[str, Any]]:
     return out
 
 
+def block_title(block: Block, lang: str) -> str:
+    """A block's title in ``lang``, else in the first language it has."""
+    return block.title.get(lang) or next(iter(block.title.values()))
+
+
 def block_question_text(block: Block, lang: str) -> str:
     """What a matrix question says above its rows: the scale's stem, else the block title."""
     stem = block.scale.stem
     if stem and lang in stem:
         return stem[lang]
-    return block.title.get(lang) or next(iter(block.title.values()))
+    return block_title(block, lang)
 
 
 _BACKGROUND_TITLE = {
@@ -566,6 +617,76 @@ def readme(title: str, sections: Sequence[tuple[str, Sequence[str]]]) -> str:
         lines += [f"- {b}" for b in bullets]
         lines.append("")
     return "\n".join(lines)
+
+
+def export_files(
+    files: Mapping[str, bytes | str],
+    cmap: ColumnMap,
+    title: str,
+    sections: Sequence[tuple[str, Sequence[str]]],
+) -> dict[str, bytes | str]:
+    """An exporter's files: its questionnaire files, then the column map and a README.
+
+    The map and README names are what the response reader looks for, so every exporter gets
+    them from here.
+
+    Parameters
+    ----------
+    files : mapping of str to bytes or str
+        The platform's questionnaire files by file name, in the order they are written.
+    cmap : ColumnMap
+        The column map; its notes end the README as the section "Responses".
+    title : str
+        What the README is about, after the study id: ``"LimeSurvey export"``.
+    sections : sequence of (str, sequence of str)
+        README sections before "Responses", as for :func:`readme`.
+
+    Returns
+    -------
+    dict of str to bytes or str
+        ``files`` followed by ``<study>_<platform>_columns.json`` and
+        ``<study>_<platform>_README.txt``.
+    """
+    prefix = f"{cmap.study}_{cmap.platform}"
+    out = dict(files)
+    out[f"{prefix}_columns.json"] = cmap.to_json()
+    out[f"{prefix}_README.txt"] = readme(
+        f"{cmap.study}: {title}", [*sections, ("Responses", cmap.notes)]
+    )
+    return out
+
+
+def has_soft_requirement(instrument: Instrument) -> bool:
+    """Whether a block or background question is soft-required (reminded, may still skip)."""
+    return any(b.required == "soft" for b in instrument.blocks) or any(
+        q.required == "soft" for q in instrument.background
+    )
+
+
+def fixed_order_notes(instrument: Instrument, cannot: str) -> list[str]:
+    """The note of a platform that cannot shuffle a block, if the study randomises any.
+
+    Parameters
+    ----------
+    instrument : Instrument
+        The study.
+    cannot : str
+        The platform's limitation, the start of the sentence: ``"REDCap cannot shuffle the
+        fields of a matrix"``.
+
+    Returns
+    -------
+    list of str
+        One note naming the randomised blocks, or none when no block is randomised.
+    """
+    randomised = [b.id for b in instrument.blocks if b.randomize]
+    if not randomised:
+        return []
+    return [
+        f"{cannot}: "
+        + ", ".join(randomised)
+        + " is fielded in a fixed order, and no <block>_order column exists."
+    ]
 
 
 def has_integral_bounds(question: Question) -> bool:

@@ -45,17 +45,19 @@ from .colmap import (
     Point,
     UniqueNames,
     alnum_code,
+    background_columns,
     background_title,
     block_lines,
     block_question_text,
+    block_title,
     bound_text,
+    export_files,
     has_integral_bounds,
+    has_soft_requirement,
     html_text,
     line_kind,
     one_line,
-    option_variable,
     parts,
-    readme,
     response_points,
 )
 
@@ -128,6 +130,46 @@ def _row(**fields: str) -> dict[str, str]:
     return {c: fields.get(_KEYWORD.get(c, c), "") for c in COLUMNS}
 
 
+# Rows of one language copy. Texts are definition texts, escaped here; the ``type/scale`` of
+# subquestions and answers is the scale number, always 0 (one scale per question).
+
+
+def _group_row(gid: int, title: str, lang: str) -> dict[str, str]:
+    """A ``G`` row: group ``gid`` (one page)."""
+    return _row(
+        class_="G", type_scale=str(gid), name=_group_name(title), relevance="1", language=lang
+    )
+
+
+def _question_row(
+    qtype: str, qcode: str, text: str, lang: str, required: str, **attrs: str
+) -> dict[str, str]:
+    """A ``Q`` row of LimeSurvey type ``qtype``; ``attrs`` fills question-attribute columns."""
+    return _row(
+        class_="Q",
+        type_scale=qtype,
+        name=qcode,
+        relevance="1",
+        text=html_text(text),
+        language=lang,
+        mandatory=MANDATORY[required],
+        other="N",
+        **attrs,
+    )
+
+
+def _subquestion_row(sqcode: str, text: str, lang: str) -> dict[str, str]:
+    """An ``SQ`` row: an array row, or an option of a multiple-choice question."""
+    return _row(
+        class_="SQ", type_scale="0", name=sqcode, relevance="1", text=html_text(text), language=lang
+    )
+
+
+def _answer_row(acode: str, text: str, lang: str) -> dict[str, str]:
+    """An ``A`` row: an answer option of an array or a list question."""
+    return _row(class_="A", type_scale="0", name=acode, text=html_text(text), language=lang)
+
+
 class _Plan:
     """Language-independent codes and ids, computed once and reused for every language copy."""
 
@@ -164,63 +206,25 @@ def _language_rows(instrument: Instrument, plan: _Plan, lang: str, base: bool) -
     for gid, what, obj in plan.groups:
         if what == "block":
             block = obj
-            title = block.title.get(lang) or next(iter(block.title.values()))
+            rows.append(_group_row(gid, block_title(block, lang), lang))
             rows.append(
-                _row(
-                    class_="G",
-                    type_scale=str(gid),
-                    name=_group_name(title),
-                    relevance="1",
-                    language=lang,
-                )
-            )
-            qcode = plan.block_q[block.id]
-            rows.append(
-                _row(
-                    class_="Q",
-                    type_scale="F",
-                    name=qcode,
-                    relevance="1",
-                    text=html_text(block_question_text(block, lang)),
-                    language=lang,
-                    mandatory=MANDATORY[block.required],
-                    other="N",
+                _question_row(
+                    "F",
+                    plan.block_q[block.id],
+                    block_question_text(block, lang),
+                    lang,
+                    block.required,
                     random_order="1" if (block.randomize and base) else "",
                 )
             )
             for line, sqcode in zip(block_lines(block), plan.block_sq[block.id], strict=True):
-                rows.append(
-                    _row(
-                        class_="SQ",
-                        type_scale="0",
-                        name=sqcode,
-                        relevance="1",
-                        text=html_text(line.text[lang]),
-                        language=lang,
-                    )
-                )
+                rows.append(_subquestion_row(sqcode, line.text[lang], lang))
             for point, acode in plan.block_answers[block.id]:
-                rows.append(
-                    _row(
-                        class_="A",
-                        type_scale="0",
-                        name=acode,
-                        text=html_text(point.labels[lang]),
-                        language=lang,
-                    )
-                )
+                rows.append(_answer_row(acode, point.labels[lang], lang))
         else:
-            rows.append(
-                _row(
-                    class_="G",
-                    type_scale=str(gid),
-                    name=_group_name(background_title(lang)),
-                    relevance="1",
-                    language=lang,
-                )
-            )
+            rows.append(_group_row(gid, background_title(lang), lang))
             for q in obj:
-                rows.extend(_question_rows(q, plan, lang, base))
+                rows.extend(_background_rows(q, plan, lang, base))
     return rows
 
 
@@ -235,50 +239,21 @@ def _group_name(title: str) -> str:
 _TYPES = {"single": "L", "multiple": "M", "number": "N", "text": "S"}
 
 
-def _question_rows(q: Question, plan: _Plan, lang: str, base: bool) -> list[dict]:
-    qcode = plan.bg_q[q.id]
+def _background_rows(q: Question, plan: _Plan, lang: str, base: bool) -> list[dict]:
+    """The rows of one background question: its ``Q`` row, then its answers or subquestions."""
     attrs: dict[str, str] = {}
     if q.type == "number" and base:
         attrs["min_num_value_n"] = bound_text(q.minimum)
         attrs["max_num_value_n"] = bound_text(q.maximum)
         attrs["num_value_int_only"] = "1" if has_integral_bounds(q) else ""
-    rows = [
-        _row(
-            class_="Q",
-            type_scale=_TYPES[q.type],
-            name=qcode,
-            relevance="1",
-            text=html_text(q.text[lang]),
-            language=lang,
-            mandatory=MANDATORY[q.required],
-            other="N",
-            **attrs,
-        )
-    ]
+    rows = [_question_row(_TYPES[q.type], plan.bg_q[q.id], q.text[lang], lang, q.required, **attrs)]
     codes = plan.bg_answers[q.id]
     if q.type == "single":
         for option, acode in zip(q.options, codes, strict=True):
-            rows.append(
-                _row(
-                    class_="A",
-                    type_scale="0",
-                    name=acode,
-                    text=html_text(option.label[lang]),
-                    language=lang,
-                )
-            )
+            rows.append(_answer_row(acode, option.label[lang], lang))
     elif q.type == "multiple":
         for option, sqcode in zip(q.options, codes, strict=True):
-            rows.append(
-                _row(
-                    class_="SQ",
-                    type_scale="0",
-                    name=sqcode,
-                    relevance="1",
-                    text=html_text(option.label[lang]),
-                    language=lang,
-                )
-            )
+            rows.append(_subquestion_row(sqcode, option.label[lang], lang))
     return rows
 
 
@@ -292,30 +267,15 @@ def structure_rows(instrument: Instrument) -> list[dict[str, str]]:
         _row(class_="S", name="additional_languages", text=" ".join(langs[1:])),
         _row(class_="S", name="format", text="G"),
     ]
+    texts = {
+        "surveyls_title": study.title,
+        "surveyls_welcometext": study.introduction,
+        "surveyls_endtext": study.closing,
+    }
     for lang in langs:
-        rows.append(
-            _row(
-                class_="SL", name="surveyls_title", text=html_text(study.title[lang]), language=lang
-            )
-        )
-        if study.introduction:
-            rows.append(
-                _row(
-                    class_="SL",
-                    name="surveyls_welcometext",
-                    text=html_text(study.introduction[lang]),
-                    language=lang,
-                )
-            )
-        if study.closing:
-            rows.append(
-                _row(
-                    class_="SL",
-                    name="surveyls_endtext",
-                    text=html_text(study.closing[lang]),
-                    language=lang,
-                )
-            )
+        for name, text in texts.items():
+            if text:  # introduction and closing are optional; the loader requires the title
+                rows.append(_row(class_="SL", name=name, text=html_text(text[lang]), language=lang))
     for i, lang in enumerate(langs):
         rows.extend(_language_rows(instrument, plan, lang, base=i == 0))
     return rows
@@ -353,22 +313,11 @@ def column_map(instrument: Instrument) -> ColumnMap:
             continue
         for q in obj:
             qcode = plan.bg_q[q.id]
+            # answer codes are the values of a list question and the subquestions of a
+            # multiple-choice one
             codes = plan.bg_answers[q.id]
-            if q.type == "single":
-                values = {c: o.code for o, c in zip(q.options, codes, strict=True)}
-                columns.append(MappedColumn(qcode, q.id, "background", values))
-            elif q.type == "multiple":
-                for option, sqcode in zip(q.options, codes, strict=True):
-                    columns.append(
-                        MappedColumn(
-                            f"{qcode}[{sqcode}]",
-                            option_variable(q, option.code),
-                            "background",
-                            {"Y": 1, "": 0},
-                        )
-                    )
-            else:
-                columns.append(MappedColumn(qcode, q.id, "background", None))
+            options = [f"{qcode}[{sqcode}]" for sqcode in codes]
+            columns += background_columns(q, qcode, options, {"Y": 1, "": 0}, codes)
     return ColumnMap(PLATFORM, instrument.id, columns, notes=_notes(instrument))
 
 
@@ -388,9 +337,7 @@ def _notes(instrument: Instrument) -> list[str]:
             f"the order each respondent saw, so {', '.join(b + '_order' for b in randomised)} "
             "cannot be filled from a LimeSurvey export."
         )
-    if any(b.required == "soft" for b in instrument.blocks) or any(
-        q.required == "soft" for q in instrument.background
-    ):
+    if has_soft_requirement(instrument):
         notes.append(
             "Soft mandatory questions use mandatory 'S', which LimeSurvey 4 and later know; an "
             "older LimeSurvey treats them as not mandatory."
@@ -401,24 +348,15 @@ def _notes(instrument: Instrument) -> list[str]:
 def export(instrument: Instrument) -> dict[str, bytes | str]:
     """All LimeSurvey files: the survey structure, its column map and a README."""
     study = instrument.id
-    cmap = column_map(instrument)
-    text = readme(
-        f"{study}: LimeSurvey export",
-        [
-            (
-                "Import",
-                [
-                    f"In LimeSurvey: Create survey > Import, and choose {study}_limesurvey.txt "
-                    f"(languages: {', '.join(instrument.languages)}; the first is the base "
-                    "language).",
-                    "Check the welcome and end texts, then activate the survey.",
-                ],
-            ),
-            ("Responses", cmap.notes),
-        ],
+    import_steps = [
+        f"In LimeSurvey: Create survey > Import, and choose {study}_limesurvey.txt "
+        f"(languages: {', '.join(instrument.languages)}; the first is the base language).",
+        "Check the welcome and end texts, then activate the survey.",
+    ]
+    structure = ("\ufeff" + structure_text(instrument)).encode("utf-8")
+    return export_files(
+        {f"{study}_limesurvey.txt": structure},
+        column_map(instrument),
+        "LimeSurvey export",
+        [("Import", import_steps)],
     )
-    return {
-        f"{study}_limesurvey.txt": ("\ufeff" + structure_text(instrument)).encode("utf-8"),
-        f"{study}_{PLATFORM}_columns.json": cmap.to_json(),
-        f"{study}_{PLATFORM}_README.txt": text,
-    }

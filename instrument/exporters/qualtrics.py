@@ -35,16 +35,17 @@ from .colmap import (
     ColumnMap,
     MappedColumn,
     UniqueNames,
+    background_columns,
     background_title,
     block_lines,
     block_question_text,
+    block_title,
     bound_text,
+    export_files,
     html_text,
     line_kind,
     one_line,
-    option_variable,
     parts,
-    readme,
     response_points,
     value_map,
 )
@@ -133,8 +134,7 @@ def advanced_format(instrument: Instrument, lang: str) -> str:
         ]
     for what, obj in parts(instrument):
         if what == "block":
-            title = obj.title.get(lang) or next(iter(obj.title.values()))
-            out += [f"[[Block:{_block_name(title)}]]", ""]
+            out += [f"[[Block:{_block_name(block_title(obj, lang))}]]", ""]
             out += _matrix(obj, block_tags[obj.id], lang) + [""]
         else:
             out += [f"[[Block:{_block_name(background_title(lang))}]]", ""]
@@ -175,21 +175,8 @@ def column_map(instrument: Instrument) -> ColumnMap:
             continue
         for q in obj:
             tag = question_tags[q.id]
-            if q.type == "single":
-                values = {str(o.code): o.code for o in q.options}
-                columns.append(MappedColumn(tag, q.id, "background", values))
-            elif q.type == "multiple":
-                for o in q.options:
-                    columns.append(
-                        MappedColumn(
-                            _option_column(tag, o.code),
-                            option_variable(q, o.code),
-                            "background",
-                            {"1": 1, "": 0},
-                        )
-                    )
-            else:
-                columns.append(MappedColumn(tag, q.id, "background", None))
+            options = [_option_column(tag, o.code) for o in q.options]
+            columns += background_columns(q, tag, options, {"1": 1, "": 0})
     return ColumnMap(PLATFORM, instrument.id, columns, notes=_notes(instrument))
 
 
@@ -254,7 +241,6 @@ def export(instrument: Instrument) -> dict[str, bytes | str]:
     """All Qualtrics files: one Advanced Format TXT per language, the column map and a README."""
     study = instrument.id
     langs = instrument.languages
-    cmap = column_map(instrument)
     files: dict[str, bytes | str] = {
         f"{study}_qualtrics_{lang}.txt": advanced_format(instrument, lang) for lang in langs
     }
@@ -270,13 +256,9 @@ def export(instrument: Instrument) -> dict[str, bytes | str]:
             "order), or field each language as its own survey imported from its file: the "
             "column map is the same for all of them."
         )
-    files[f"{study}_{PLATFORM}_columns.json"] = cmap.to_json()
-    files[f"{study}_{PLATFORM}_README.txt"] = readme(
-        f"{study}: Qualtrics export",
-        [
-            ("Import", import_steps),
-            ("After the import", _after_import(instrument)),
-            ("Responses", cmap.notes),
-        ],
+    return export_files(
+        files,
+        column_map(instrument),
+        "Qualtrics export",
+        [("Import", import_steps), ("After the import", _after_import(instrument))],
     )
-    return files

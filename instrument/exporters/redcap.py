@@ -38,16 +38,19 @@ from .colmap import (
     ColumnMap,
     MappedColumn,
     UniqueNames,
+    background_columns,
     background_title,
     block_lines,
     block_question_text,
+    block_title,
     bound_text,
+    export_files,
+    fixed_order_notes,
     has_integral_bounds,
+    has_soft_requirement,
     html_text,
     line_kind,
-    option_variable,
     parts,
-    readme,
     response_points,
     value_map,
 )
@@ -142,7 +145,7 @@ def dictionary_rows(instrument: Instrument, lang: str) -> list[dict[str, str]]:
                 f"{p.code}, {_choice_label(p.labels[lang])}"
                 for p in response_points(block.response)
             )
-            title = block.title.get(lang) or next(iter(block.title.values()))
+            title = block_title(block, lang)
             header = html_text(title)
             stem = block_question_text(block, lang)
             if stem != title:
@@ -225,21 +228,8 @@ def column_map(instrument: Instrument) -> ColumnMap:
             continue
         for q in obj:
             name = fields[q.id]
-            if q.type == "single":
-                values = {str(o.code): o.code for o in q.options}
-                columns.append(MappedColumn(name, q.id, "background", values))
-            elif q.type == "multiple":
-                for o in q.options:
-                    columns.append(
-                        MappedColumn(
-                            checkbox_column(name, o.code),
-                            option_variable(q, o.code),
-                            "background",
-                            {"1": 1, "0": 0},
-                        )
-                    )
-            else:
-                columns.append(MappedColumn(name, q.id, "background", None))
+            options = [checkbox_column(name, o.code) for o in q.options]
+            columns += background_columns(q, name, options, {"1": 1, "0": 0})
     return ColumnMap(PLATFORM, instrument.id, columns, notes=_notes(instrument))
 
 
@@ -260,16 +250,8 @@ def _notes(instrument: Instrument) -> list[str]:
             + ", ".join(long)
             + "."
         )
-    randomised = [b.id for b in instrument.blocks if b.randomize]
-    if randomised:
-        notes.append(
-            "REDCap cannot shuffle the fields of a matrix: "
-            + ", ".join(randomised)
-            + " is fielded in a fixed order, and no <block>_order column exists."
-        )
-    if any(b.required == "soft" for b in instrument.blocks) or any(
-        q.required == "soft" for q in instrument.background
-    ):
+    notes += fixed_order_notes(instrument, "REDCap cannot shuffle the fields of a matrix")
+    if has_soft_requirement(instrument):
         notes.append("REDCap has no soft requirement: soft blocks and questions are not required.")
     return notes
 
@@ -278,11 +260,9 @@ def export(instrument: Instrument) -> dict[str, bytes | str]:
     """All REDCap files: a data dictionary per language, the column map and a README."""
     study = instrument.id
     langs = instrument.languages
-    cmap = column_map(instrument)
     files: dict[str, bytes | str] = {
         f"{study}_redcap_{lang}.csv": dictionary_csv(instrument, lang) for lang in langs
     }
-    files[f"{study}_{PLATFORM}_columns.json"] = cmap.to_json()
     import_steps = [
         f"Project Setup > Data Dictionary > upload {study}_redcap_{langs[0]}.csv (the base "
         f"language, {langs[0]}); enable the instrument '{form_name(instrument)}' as a survey.",
@@ -294,7 +274,4 @@ def export(instrument: Instrument) -> dict[str, bytes | str]:
             + ") have the same fields and codes; use their texts in Multi-Language Management, "
             "or upload one to a separate project per language (the column map fits all)."
         )
-    files[f"{study}_{PLATFORM}_README.txt"] = readme(
-        f"{study}: REDCap export", [("Import", import_steps), ("Responses", cmap.notes)]
-    )
-    return files
+    return export_files(files, column_map(instrument), "REDCap export", [("Import", import_steps)])

@@ -47,15 +47,18 @@ from .colmap import (
     ColumnMap,
     MappedColumn,
     UniqueNames,
+    background_columns,
     background_title,
     block_lines,
+    block_title,
     bound_text,
+    export_files,
+    fixed_order_notes,
     has_integral_bounds,
+    has_soft_requirement,
     language_name,
     line_kind,
-    option_variable,
     parts,
-    readme,
     response_points,
     value_map,
 )
@@ -165,9 +168,7 @@ def sheets(instrument: Instrument) -> dict[str, list[list[str]]]:
                 )
             if block.scale.stem:
                 survey.append(row("note", notes[block.id], dict(block.scale.stem)))
-            title = {
-                lang: block.title.get(lang) or next(iter(block.title.values())) for lang in langs
-            }
+            title = {lang: block_title(block, lang) for lang in langs}
             survey.append(row("begin_group", groups[block.id], title, appearance="table-list"))
             required = "yes" if block.required == "hard" else ""
             for line in block_lines(block):
@@ -270,21 +271,8 @@ def column_map(instrument: Instrument) -> ColumnMap:
                 )
             continue
         for q in obj:
-            if q.type == "single":
-                values = {str(o.code): o.code for o in q.options}
-                columns.append(MappedColumn(q.id, q.id, "background", values))
-            elif q.type == "multiple":
-                for o in q.options:
-                    columns.append(
-                        MappedColumn(
-                            f"{q.id}/{o.code}",
-                            option_variable(q, o.code),
-                            "background",
-                            {"1": 1, "0": 0},
-                        )
-                    )
-            else:
-                columns.append(MappedColumn(q.id, q.id, "background", None))
+            options = [f"{q.id}/{o.code}" for o in q.options]
+            columns += background_columns(q, q.id, options, {"1": 1, "0": 0})
     return ColumnMap(PLATFORM, instrument.id, columns, notes=_notes(instrument))
 
 
@@ -298,16 +286,8 @@ def _notes(instrument: Instrument) -> list[str]:
         "A multiple-choice option is <name>/<code> (1 ticked, 0 not); a question left "
         "unanswered gives empty cells, coded missing.",
     ]
-    randomised = [b.id for b in instrument.blocks if b.randomize]
-    if randomised:
-        notes.append(
-            "XLSForm cannot shuffle the questions of a group: "
-            + ", ".join(randomised)
-            + " is fielded in a fixed order, and no <block>_order column exists."
-        )
-    if any(b.required == "soft" for b in instrument.blocks) or any(
-        q.required == "soft" for q in instrument.background
-    ):
+    notes += fixed_order_notes(instrument, "XLSForm cannot shuffle the questions of a group")
+    if has_soft_requirement(instrument):
         notes.append(
             "XLSForm has no soft requirement (a reminder that lets the respondent go on): soft "
             "blocks and questions are not required."
@@ -318,26 +298,17 @@ def _notes(instrument: Instrument) -> list[str]:
 def export(instrument: Instrument) -> dict[str, bytes | str]:
     """All XLSForm files: the workbook, its column map and a README."""
     study = instrument.id
-    cmap = column_map(instrument)
-    text = readme(
-        f"{study}: XLSForm export",
-        [
-            (
-                "Import",
-                [
-                    f"KoboToolbox: New project > Upload an XLSForm > {study}_xlsform.xlsx. ODK "
-                    "Central: New form > upload the same file. SurveyCTO, Enketo and Survey123 "
-                    "read it too.",
-                    "Languages: "
-                    + ", ".join(language_column(lang) for lang in instrument.languages)
-                    + f"; the default is {language_column(instrument.languages[0])}.",
-                ],
-            ),
-            ("Responses", cmap.notes),
-        ],
+    import_steps = [
+        f"KoboToolbox: New project > Upload an XLSForm > {study}_xlsform.xlsx. ODK "
+        "Central: New form > upload the same file. SurveyCTO, Enketo and Survey123 "
+        "read it too.",
+        "Languages: "
+        + ", ".join(language_column(lang) for lang in instrument.languages)
+        + f"; the default is {language_column(instrument.languages[0])}.",
+    ]
+    return export_files(
+        {f"{study}_xlsform.xlsx": workbook_bytes(instrument)},
+        column_map(instrument),
+        "XLSForm export",
+        [("Import", import_steps)],
     )
-    return {
-        f"{study}_xlsform.xlsx": workbook_bytes(instrument),
-        f"{study}_{PLATFORM}_columns.json": cmap.to_json(),
-        f"{study}_{PLATFORM}_README.txt": text,
-    }
