@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import platform
+import re
 import shlex
 from dataclasses import fields
 from importlib import metadata
@@ -324,9 +325,8 @@ def lavaan_code(ctx: Any, file: str) -> list[str]:
     for item, (lo, hi) in ds.reversed.items():
         total = lo + hi
         lines.append(f"data${item} <- {total:g} - data${item}  # reverse-keyed")
-    model = (ctx.model or "").strip().splitlines()
     lines.append("model <- '")
-    lines.extend(f"  {m.strip()}" for m in model if m.strip())
+    lines.extend(f"  {m}" for m in _statements(ctx.model))
     lines.append("'")
     args = [f'estimator = "{ctx.estimator}"']
     if ctx.ordinal:
@@ -356,7 +356,7 @@ def lavaan_code(ctx: Any, file: str) -> list[str]:
         for name, res in units.items():
             partial = [p for p in res.released if "=~" in p or p.replace(" ", "").endswith("~1")]
             rel = ", ".join(_r_string(p) for p in partial)
-            syntax = "; ".join(m.strip() for m in res.model.strip().splitlines() if m.strip())
+            syntax = "; ".join(_statements(res.model))
             tag = _r_name(f"{g}_{name}")
             lines.append(f"m_{tag} <- {_r_string(syntax).replace(chr(34), chr(39))}")
             lines.append(
@@ -368,9 +368,19 @@ def lavaan_code(ctx: Any, file: str) -> list[str]:
     return lines
 
 
-def _r_name(text: str) -> str:
-    import re
+def _statements(model: str | None) -> list[str]:
+    """The model's lines without lavaan comments (``#`` or ``!`` to the end of the line): in the
+    one-line form a comment would swallow every statement after it, and an apostrophe in a
+    comment would end the R string."""
+    out = []
+    for line in (model or "").splitlines():
+        stmt = re.split(r"[#!]", line, maxsplit=1)[0].strip()
+        if stmt:
+            out.append(stmt)
+    return out
 
+
+def _r_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", text)
 
 
