@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import re
+import zipfile
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -233,10 +234,30 @@ def workbook_bytes(instrument: Instrument) -> bytes:
         ws.freeze_panes = "A2"
     wb.properties.creator = "moscale"
     wb.properties.created = _EPOCH
-    wb.properties.modified = _EPOCH
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    return _fixed_times(buf.getvalue())
+
+
+def _fixed_times(xlsx: bytes) -> bytes:
+    """The workbook with its save time replaced by a fixed one, so that the same study gives the
+    same bytes: openpyxl stamps ``dcterms:modified`` and every zip entry with the time of saving."""
+    stamp = _EPOCH.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + stamp + rb"\g<2>",
+                    data,
+                )
+            fixed = zipfile.ZipInfo(info.filename, date_time=_EPOCH.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            dst.writestr(fixed, data)
+    return out.getvalue()
 
 
 def column_map(instrument: Instrument) -> ColumnMap:

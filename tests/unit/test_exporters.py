@@ -884,3 +884,30 @@ def test_responses_come_back_through_the_reader(inst, tmp_path, platform):
     np.testing.assert_array_equal(
         ds.background["industry"].to_numpy(float), np.asarray(expected["industry"])
     )
+
+
+def test_xlsform_workbook_bytes_do_not_depend_on_the_time_of_saving(monkeypatch):
+    """openpyxl stamps the save time into docProps/core.xml and every zip entry; the exporter
+    replaces it, so the same study gives the same file whenever it is rendered."""
+    import datetime as dt
+    import zipfile
+
+    from openpyxl.writer import excel
+
+    inst = load_instrument("example")
+    first = xlsform.workbook_bytes(inst)
+
+    class Later(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return dt.datetime(2031, 5, 6, 7, 8, 9, tzinfo=tz)
+
+    # a save "years later": openpyxl's own clock moved, the output did not
+    monkeypatch.setattr(excel.datetime, "datetime", Later)
+    monkeypatch.setattr("time.localtime", lambda *a: dt.datetime(2031, 5, 6, 7, 8, 10).timetuple())
+    assert xlsform.workbook_bytes(inst) == first
+    with zipfile.ZipFile(io.BytesIO(first)) as z:
+        assert {i.date_time for i in z.infolist()} == {(2000, 1, 1, 0, 0, 0)}
+    wb = load_workbook(io.BytesIO(first))
+    assert wb.properties.modified == dt.datetime(2000, 1, 1)
+    assert wb.sheetnames == ["survey", "choices", "settings"]
