@@ -13,59 +13,28 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-import moscale as ms
 from moscale.analysis import pipeline
-from moscale.analysis.pipeline import AnalysisOptions, Context
 from moscale.analysis.report import Report
-from moscale.analysis.responses import read_responses
 from moscale.analysis.sections import cfa as cfa_section
 from moscale.analysis.sections import validity as validity_section
-from moscale.analysis.simulate import PopulationModel, simulate_responses
 
-ROOT = Path(__file__).resolve().parents[2]
-REF = json.loads((ROOT / "tests/reference/report_cfa_validity.json").read_text())
-BFI = pd.read_csv(ROOT / "tests/data/bfi.csv")
-BFI_MODEL = (ROOT / "tests/data/bfi_five.lav").read_text()
+from .section_helpers import (
+    BFI_MODEL,
+    assert_close,
+    example_responses,
+    listwise_context,
+    load_bfi,
+    load_reference,
+    table,
+)
 
-
-def make_context(data, *, instrument=None, model=None, **options) -> Context:
-    """A Context as :func:`moscale.analysis.pipeline.analyze` builds it (without screening)."""
-    opts = AnalysisOptions(**options)
-    ds = read_responses(data, instrument=instrument, model=model)
-    dims = {k: v for k, v in ds.dimensions.items() if v}
-    reflective = pipeline._reflective(dims, ds.instrument)
-    labels = pipeline._labels(dims, ds.instrument, opts.lang)
-    ordinal, why = pipeline.decide_ordinal(ds.items, opts.ordinal)
-    estimator = (opts.estimator or ("WLSMV" if ordinal else "MLR")).upper()
-    return Context(
-        dataset=ds,
-        dataset_all=ds,
-        options=opts,
-        dimensions=dims,
-        reflective=reflective,
-        labels=labels,
-        ordinal=ordinal,
-        ordinal_reason=why,
-        estimator=estimator,
-        model=model if model is not None else (pipeline.model_from_dimensions(reflective) or None),
-        instrument=ds.instrument,
-    )
-
-
-def close(actual, expected, rel: float, abs_: float) -> bool:
-    if expected is None:
-        return actual is None or (isinstance(actual, float) and math.isnan(actual))
-    return abs(actual - expected) <= max(abs_, rel * abs(expected))
-
-
-def assert_close(actual, expected, what: str, rel: float = 1e-4, abs_: float = 1e-3) -> None:
-    assert close(actual, expected, rel, abs_), f"{what}: {actual} vs lavaan {expected}"
+REF = load_reference("report_cfa_validity.json")
+BFI = load_bfi()
 
 
 def same(a, b) -> bool:
@@ -82,29 +51,24 @@ def same(a, b) -> bool:
 
 @pytest.fixture(scope="module")
 def example():
-    inst = ms.load_instrument("example")
-    df = simulate_responses(inst, 300, 11, PopulationModel(item_loadings={"mktor_co4": 0.25}))
-    ctx = make_context(df, instrument=inst)
+    df = example_responses(300, 11, item_loadings={"mktor_co4": 0.25})
+    ctx = listwise_context(df, instrument="example")
     section = cfa_section.build(ctx)
     return ctx, section
 
 
 @pytest.fixture(scope="module")
 def bfi_mlr():
-    ctx = make_context(BFI, model=BFI_MODEL, ordinal="no")
+    ctx = listwise_context(BFI, model=BFI_MODEL, ordinal="no")
     section = cfa_section.build(ctx)
     return ctx, section
 
 
 @pytest.fixture(scope="module")
 def bfi_wlsmv():
-    ctx = make_context(BFI, model=BFI_MODEL, ordinal="yes")
+    ctx = listwise_context(BFI, model=BFI_MODEL, ordinal="yes")
     section = cfa_section.build(ctx)
     return ctx, section
-
-
-def table(section, table_id):
-    return next(t for t in section.tables if t.id == table_id)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -168,7 +132,7 @@ def test_alpha_comes_from_the_reliability_section():
 
     bfi = BFI.iloc[:600]
     model = "A =~ A2 + A3 + A4 + A5\nN =~ N1 + N2 + N3 + N4 + N5"
-    ctx = make_context(bfi, model=model, ordinal="no")
+    ctx = listwise_context(bfi, model=model, ordinal="no")
     ctx.found["reliability"] = {"A": Rel(0.71), "N": Rel(0.82)}
     section = cfa_section.build(ctx)
     assert ctx.results["cfa"]["alpha"] == {"A": 0.71, "N": 0.82}
@@ -336,7 +300,7 @@ def test_wlsmv_json_equals_direct_calls_and_lavaan(bfi_wlsmv):
 def test_robust_indices_na_reason_is_printed():
     # rows 501-560 of bfi: the polychoric matrix is not positive definite, so lavaan's robust
     # CFI/TLI/RMSEA are NA (tests/reference/cfa_wlsmv.R, bfi5_small_notpd)
-    ctx = make_context(BFI.iloc[500:560], model=BFI_MODEL, ordinal="yes")
+    ctx = listwise_context(BFI.iloc[500:560], model=BFI_MODEL, ordinal="yes")
     section = cfa_section.build(ctx)
     res = ctx.results["cfa"]
     assert res["fit_measures"]["cfi.robust"] is None
@@ -351,7 +315,7 @@ def test_robust_indices_na_reason_is_printed():
 def test_fiml_request_falls_back_to_listwise_for_ordinal():
     bfi = BFI.iloc[:400]
     model = "A =~ A2 + A3 + A4 + A5\nN =~ N1 + N2 + N3 + N4 + N5"
-    ctx = make_context(bfi, model=model, ordinal="yes", missing="fiml")
+    ctx = listwise_context(bfi, model=model, ordinal="yes", missing="fiml")
     section = cfa_section.build(ctx)
     assert ctx.results["cfa"]["missing"] == "listwise"
     assert any("Full-information ML is not available" in p for p in section.paragraphs)
@@ -363,7 +327,7 @@ def test_fiml_request_falls_back_to_listwise_for_ordinal():
 
 
 def test_unidentified_model_gives_a_warning_not_a_crash():
-    ctx = make_context(BFI.iloc[:300], model="F =~ A1 + A2", ordinal="no")
+    ctx = listwise_context(BFI.iloc[:300], model="F =~ A1 + A2", ordinal="no")
     section = cfa_section.build(ctx)
     assert ctx.results["cfa"]["fitted"] is False
     assert "not identified" in ctx.results["cfa"]["error"]
@@ -384,7 +348,7 @@ def test_non_convergence_gives_a_warning_not_a_crash(monkeypatch):
         return OptimResult(x0, f, False, 500, "none", "stalled", g)
 
     monkeypatch.setattr(fitting, "minimize", stalled)
-    ctx = make_context(BFI.iloc[:300], model="A =~ A2 + A3 + A4 + A5", ordinal="no")
+    ctx = listwise_context(BFI.iloc[:300], model="A =~ A2 + A3 + A4 + A5", ordinal="no")
     section = cfa_section.build(ctx)
     res = ctx.results["cfa"]
     assert res["fitted"] and not res["converged"]
@@ -397,8 +361,8 @@ def test_non_convergence_gives_a_warning_not_a_crash(monkeypatch):
 
 
 def test_no_measurement_model():
-    ctx = make_context(BFI.iloc[:100], model="A =~ A2 + A3 + A4", ordinal="no")
-    ctx.model = None
+    ctx = listwise_context(BFI.iloc[:100], model="A =~ A2 + A3 + A4", ordinal="no")
+    ctx.model = None  # the pipeline always has a model here: the state is made on purpose
     section = cfa_section.build(ctx)
     assert ctx.results["cfa"]["fitted"] is False
     assert "no measurement model" in section.paragraphs[0]
@@ -413,7 +377,7 @@ def test_heywood_case_is_warned():
     a.append(0.3 * f[:, 0] + rng.normal(size=n))
     b = [0.7 * f[:, 1] + 0.7 * rng.normal(size=n) for _ in range(3)]
     df = pd.DataFrame(np.column_stack(a + b), columns=["a1", "a2", "a3", "b1", "b2", "b3"])
-    ctx = make_context(df, model="A =~ a1 + a2 + a3\nB =~ b1 + b2 + b3", ordinal="no")
+    ctx = listwise_context(df, model="A =~ a1 + a2 + a3\nB =~ b1 + b2 + b3", ordinal="no")
     section = cfa_section.build(ctx)
     assert ctx.found["cfa"].residual_variances()["a2"] < 0
     heywood = [w for w in section.warnings if w.startswith("Heywood case")]
@@ -432,7 +396,8 @@ def test_heywood_case_is_warned():
 def test_html_escapes_a_factor_named_script():
     bfi = BFI.iloc[:500]
     model = "A =~ A2 + A3 + A4 + A5\nN =~ N1 + N2 + N3 + N4 + N5"
-    ctx = make_context(bfi, model=model, ordinal="no", bootstrap=20)
+    ctx = listwise_context(bfi, model=model, ordinal="no", bootstrap=20)
+    # construct names written as markup (an instrument could carry them): set on purpose
     ctx.labels = {"A": "<script>alert('x')</script>", "N": "N & <b>bold</b>"}
     sections = [cfa_section.build(ctx), validity_section.build(ctx)]
     html = Report(title="t", sections=sections, results=ctx.results).to_html()
@@ -444,9 +409,9 @@ def test_html_escapes_a_factor_named_script():
 
 
 def test_finnish_texts(example):
-    inst = ms.load_instrument("example")
-    df = simulate_responses(inst, 250, 3, PopulationModel())
-    ctx = make_context(df, instrument=inst, lang="fi")
+    df = example_responses(250, 3)
+    ctx = listwise_context(df, instrument="example", lang="fi")
+    inst = ctx.instrument
     ctx.dataset.higher_order.clear()  # keep the test short: first-order model only
     section = cfa_section.build(ctx)
     assert section.title == "Vahvistava faktorianalyysi (mittausmalli)"

@@ -14,13 +14,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-import moscale as ms
 from moscale.analysis import pipeline
 from moscale.analysis.efa import efa
 from moscale.analysis.factorability import bartlett, kmo
@@ -28,56 +26,36 @@ from moscale.analysis.nfactors import parallel_analysis, velicer_map
 from moscale.analysis.report import Report
 from moscale.analysis.responses import read_responses
 from moscale.analysis.sections import efa as efa_section
-from moscale.analysis.simulate import PopulationModel, simulate_responses
 
-HERE = Path(__file__).resolve().parents[1]
-REF = json.loads((HERE / "reference" / "efa.json").read_text())
-BFI = pd.read_csv(HERE / "data" / "bfi.csv")
+from .section_helpers import (
+    EVIL,
+    context,
+    example_responses,
+    example_section,
+    load_bfi,
+    load_reference,
+    reflective_items,
+    relang,
+)
+
+REF = load_reference("efa.json")
+BFI = load_bfi()
 SCALES = {s: [f"{s}{i}" for i in range(1, 6)] for s in "ACENO"}
 BFI_MODEL = "\n".join(f"{s} =~ " + " + ".join(v) for s, v in SCALES.items())
 REVERSED = ["A1", "C4", "C5", "E1", "E2", "O2", "O5"]
-EVIL = "<script>alert(1)</script>"
-
-
-def _context(data, **kw):
-    """The Context the pipeline hands to the sections, without running any section."""
-    return pipeline.build_context(data, **kw)
-
-
-def _relang(ctx, lang):
-    return dataclasses.replace(
-        ctx,
-        options=dataclasses.replace(ctx.options, lang=lang),
-        labels=pipeline._labels(ctx.dimensions, ctx.instrument, lang),
-        results={},
-        found={},
-        summary=[],
-        warnings=[],
-    )
 
 
 @pytest.fixture(scope="module")
 def example():
-    inst = ms.load_instrument("example")
-    df = simulate_responses(
-        inst,
-        250,
-        seed=9,
-        model=PopulationModel(
-            missing_rate=0.03, straightliners=3, item_loadings={"mktor_co3": 0.15}
-        ),
+    weak = {"mktor_co3": 0.15}  # a planted weak item
+    return example_section(
+        efa_section.build, 250, 9, missing_rate=0.03, straightliners=3, item_loadings=weak
     )
-    ctx = _context(df, instrument=inst, bootstrap=200)
-    return ctx, efa_section.build(ctx)
-
-
-def _items(ctx):
-    return ctx.dataset.items[[i for its in ctx.reflective.values() for i in its]]
 
 
 def test_json_equals_direct_calls(example):
     ctx, _ = example
-    x = _items(ctx)
+    x = reflective_items(ctx)
     k = len(ctx.reflective)
     res = ctx.results["efa"]
     assert res["cor"] == "pearson" and not ctx.ordinal
@@ -97,7 +75,7 @@ def test_json_equals_direct_calls(example):
 
 def test_tables_trace_every_figure(example):
     ctx, section = example
-    x = _items(ctx)
+    x = reflective_items(ctx)
     tables = {t.id: t.frame for t in section.tables}
     assert list(tables) == [
         "efa_factorability",
@@ -155,7 +133,7 @@ def test_planted_weak_item_and_figures(example):
 
 def test_finnish_texts(example):
     ctx, _ = example
-    fi = _relang(ctx, "fi")
+    fi = relang(ctx, "fi")
     section = efa_section.build(fi)
     assert section.title == "Eksploratiivinen faktorianalyysi"
     assert "Kaiserin luokitus" in section.tables[0].frame.columns
@@ -168,7 +146,7 @@ def test_finnish_texts(example):
 @pytest.fixture(scope="module")
 def bfi_keyed():
     ds = read_responses(BFI, model=BFI_MODEL, reverse=REVERSED, scale_range=(1, 6))
-    ctx = _context(ds, bootstrap=200)
+    ctx = context(ds, bootstrap=200)
     return ctx, efa_section.build(ctx)
 
 
@@ -214,7 +192,7 @@ def test_bfi_section_matches_psych(bfi_keyed):
 def test_ordinal_items_are_factored_from_polychoric_correlations():
     df = BFI.iloc[:250]
     model = "A =~ A2 + A3 + A4 + A5\nC =~ C1 + C2 + C3"
-    ctx = _context(df, model=model, bootstrap=200, ordinal="yes")
+    ctx = context(df, model=model, bootstrap=200, ordinal="yes")
     section = efa_section.build(ctx)
     x = ctx.dataset.items[["A2", "A3", "A4", "A5", "C1", "C2", "C3"]]
     res = ctx.results["efa"]
@@ -229,7 +207,7 @@ def test_ordinal_items_are_factored_from_polychoric_correlations():
 
 
 def test_too_few_items_skips_with_a_note():
-    ctx = _context(BFI.iloc[:150], model="F =~ A2 + A3", bootstrap=200)
+    ctx = context(BFI.iloc[:150], model="F =~ A2 + A3", bootstrap=200)
     section = efa_section.build(ctx)
     assert section.tables == [] and section.figures == []
     assert "at least three items" in section.paragraphs[0]
@@ -239,7 +217,7 @@ def test_too_few_items_skips_with_a_note():
 def test_left_out_item_heywood_and_convergence_warnings(monkeypatch):
     df = BFI.iloc[:200].copy()
     df["K"] = 2
-    ctx = _context(df, model="A =~ A2 + A3 + A4 + K\nC =~ C1 + C2 + C3", bootstrap=200)
+    ctx = context(df, model="A =~ A2 + A3 + A4 + K\nC =~ C1 + C2 + C3", bootstrap=200)
     real = efa
 
     def improper(*args, **kwargs):
@@ -262,7 +240,7 @@ def test_low_kmo_is_warned_and_markup_stays_escaped():
     noise = pd.DataFrame(
         rng.integers(1, 6, size=(200, 4)).astype(float), columns=["a", "b", EVIL, "d"]
     )
-    ctx = _context(noise, items=["a", "b", EVIL, "d"], bootstrap=200)
+    ctx = context(noise, items=["a", "b", EVIL, "d"], bootstrap=200)
     section = efa_section.build(ctx)
     assert ctx.results["efa"]["kmo"]["msa"] < 0.60
     assert any(w.startswith("KMO = ") and "below .60" in w for w in section.warnings)
@@ -278,11 +256,8 @@ def test_report_with_the_four_sections(monkeypatch):
     tested above)."""
     lang = "fi"
     monkeypatch.setattr(pipeline, "SECTION_MODULES", ("quality", "items", "reliability", "efa"))
-    inst = ms.load_instrument("example")
-    df = simulate_responses(
-        inst, 150, seed=12, model=PopulationModel(missing_rate=0.03, straightliners=2)
-    )
-    report = pipeline.analyze(df, instrument=inst, bootstrap=200, lang=lang)
+    df = example_responses(150, 12, missing_rate=0.03, straightliners=2)
+    report = pipeline.analyze(df, instrument="example", bootstrap=200, lang=lang)
     assert [s.id for s in report.sections] == ["quality", "items", "reliability", "efa"]
     assert {"quality", "items", "reliability", "efa"} <= set(report.results)
     for table_id in ("quality_careless", "items_ccrm_collab_core", "reliability_summary"):
@@ -305,11 +280,11 @@ def test_large_samples_use_simulated_eigenvalues_only(monkeypatch, bfi_keyed):
     and the report says why."""
     ctx, _ = bfi_keyed
     monkeypatch.setattr(efa_section, "RESAMPLE_MAX_N", 1000)
-    ctx2 = _relang(ctx, "en")
+    ctx2 = relang(ctx, "en")
     section = efa_section.build(ctx2)
     res = ctx2.results["efa"]
     assert res["parallel_resampled"] is False
-    x = _items(ctx2)
+    x = reflective_items(ctx2)
     direct = parallel_analysis(x, n_iter=20, seed=ctx2.options.seed, resample=False)
     assert res["parallel"] == direct.to_dict()
     assert res["parallel"]["resampled"] is False
@@ -324,7 +299,7 @@ def test_one_correlation_input_serves_every_step(bfi_keyed):
     from moscale.analysis.extraction import correlation_input
 
     ctx, _ = bfi_keyed
-    x = _items(ctx)
+    x = reflective_items(ctx)
     ci = correlation_input(x)
     assert correlation_input(ci) is ci
     assert kmo(ci).to_dict() == kmo(x).to_dict()

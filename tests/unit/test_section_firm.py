@@ -10,48 +10,27 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import moscale as ms
-from moscale.analysis import pipeline
 from moscale.analysis.multilevel import aggregate
-from moscale.analysis.pipeline import AnalysisOptions, Context
 from moscale.analysis.report import Report, _clean
-from moscale.analysis.responses import read_responses
 from moscale.analysis.sections import firm as section
-from moscale.analysis.simulate import PopulationModel, simulate_responses
 
-
-def _context(data, **opts) -> Context:
-    options = AnalysisOptions(**opts)
-    ds = read_responses(data, instrument="example", cluster=options.cluster)
-    dims = {k: v for k, v in ds.dimensions.items() if v}
-    return Context(
-        dataset=ds,
-        dataset_all=ds,
-        options=options,
-        dimensions=dims,
-        reflective=dims,
-        labels=pipeline._labels(dims, ds.instrument, options.lang),
-        ordinal=False,
-        ordinal_reason="",
-        estimator="MLR",
-        model=pipeline.model_from_dimensions(dims),
-        instrument=ds.instrument,
-    )
+from .section_helpers import context, example_responses
 
 
 @pytest.fixture(scope="module")
 def simulated() -> pd.DataFrame:
-    model = PopulationModel(n_firms=120, icc=0.25, missing_rate=0.02)
-    return simulate_responses(ms.load_instrument("example"), 400, seed=11, model=model)
+    return example_responses(400, 11, n_firms=120, icc=0.25, missing_rate=0.02)
 
 
 def test_no_cluster_no_section(simulated):
-    ctx = _context(simulated)
+    # the pipeline takes the study's firm question as the cluster whenever the data have it:
+    # without that column there is no cluster
+    ctx = context(simulated.drop(columns="firm_id"), "example")
     assert section.build(ctx) is None and "firm" not in ctx.results
 
 
 def test_numbers_equal_aggregate(simulated):
-    ctx = _context(simulated, cluster="firm_id")
+    ctx = context(simulated, "example", cluster="firm_id")
     sec = section.build(ctx)
     direct = aggregate(ctx.dataset, "firm_id", rwg_min=0.70, dimensions=ctx.dimensions)
     res = ctx.results["firm"]
@@ -116,7 +95,7 @@ def test_numbers_equal_aggregate(simulated):
 
 
 def test_finnish(simulated):
-    ctx = _context(simulated, cluster="firm_id", lang="fi")
+    ctx = context(simulated, "example", cluster="firm_id", lang="fi")
     sec = section.build(ctx)
     assert sec.title.startswith("Yritystaso")
     assert "yritystä" in " ".join(sec.paragraphs)
@@ -126,7 +105,7 @@ def test_finnish(simulated):
 def test_one_respondent_per_firm_is_reported_not_raised(simulated):
     df = simulated.copy()
     df["firm_id"] = np.arange(len(df)).astype(str)  # nobody shares a firm
-    ctx = _context(df, cluster="firm_id")
+    ctx = context(df, "example", cluster="firm_id")
     sec = section.build(ctx)
     assert sec is not None and sec.warnings
     assert "error" in ctx.results["firm"] and ctx.warnings

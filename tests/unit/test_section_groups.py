@@ -9,80 +9,43 @@ the section passes the right data to them and reports their results faithfully."
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-import moscale as ms
-from moscale.analysis import pipeline
 from moscale.analysis.groups import compare_groups
 from moscale.analysis.invariance import invariance
-from moscale.analysis.pipeline import AnalysisOptions, Context
 from moscale.analysis.report import Report
-from moscale.analysis.responses import read_responses
 from moscale.analysis.scoring import score
 from moscale.analysis.sections import groups as section
-from moscale.analysis.simulate import PopulationModel, simulate_responses
 
-DATA = Path(__file__).resolve().parents[1] / "data"
-DEMO = Path(__file__).resolve().parents[2] / "analysis" / "data" / "demo_responses.csv"
+from .section_helpers import DEMO, EVIL, REFERENCE, context, demo_design_responses, load_bfi
+
 KEEP = ["ccrm.collab_core", "ccrm.crm_strategy"]
-
-
-def _context(data, instrument=None, model=None, keep=None, **opts) -> Context:
-    """A Context as pipeline.analyze builds it (without running the earlier sections)."""
-    options = AnalysisOptions(**opts)
-    ds = read_responses(
-        data,
-        instrument=instrument,
-        model=model,
-        groups=list(options.groups) or None,
-        cluster=options.cluster,
-    )
-    dims = {k: v for k, v in ds.dimensions.items() if v and (keep is None or k in keep)}
-    refl = pipeline._reflective(dims, ds.instrument)
-    ordinal, why = pipeline.decide_ordinal(ds.items, options.ordinal)
-    ctx = Context(
-        dataset=ds,
-        dataset_all=ds,
-        options=options,
-        dimensions=dims,
-        reflective=refl,
-        labels=pipeline._labels(dims, ds.instrument, options.lang),
-        ordinal=ordinal,
-        ordinal_reason=why,
-        estimator=(options.estimator or ("WLSMV" if ordinal else "MLR")).upper(),
-        model=pipeline.model_from_dimensions(refl) or None,
-        instrument=ds.instrument,
-    )
-    ctx.found["scores"] = score(ds)
-    return ctx
 
 
 @pytest.fixture(scope="module")
 def simulated() -> pd.DataFrame:
-    # the demo's design: 400 respondents in 120 firms, three industries; ccrm_a1 loads .30 in
-    # industry 2 (business services) and .70 elsewhere
-    model = PopulationModel(
-        n_firms=120,
-        missing_rate=0.02,
-        group_levels={"industry": [1, 2, 3]},
-        group_loadings={("ccrm_a1", "industry", 2): 0.30},
-    )
-    return simulate_responses(ms.load_instrument("example"), 400, seed=5, model=model)
+    return demo_design_responses()
 
 
 @pytest.fixture(scope="module")
 def built(simulated):
-    ctx = _context(simulated, instrument="example", keep=KEEP, groups=("industry",))
+    ctx = context(simulated, instrument="example", keep=KEEP, groups=("industry",))
     sec = section.build(ctx)
     return ctx, sec
 
 
+def _industry_3_cut_to(simulated: pd.DataFrame, n: int):
+    """The context of one dimension by industry, with industry 3 cut to its first ``n``
+    respondents."""
+    df = simulated.drop(index=simulated.index[simulated["industry"] == 3][n:])
+    return context(df, instrument="example", keep=["ccrm.crm_strategy"], groups=("industry",))
+
+
 def test_no_group_variable_no_section(simulated):
-    ctx = _context(simulated, instrument="example", keep=KEEP)
+    ctx = context(simulated, instrument="example", keep=KEEP)
     assert section.build(ctx) is None
     assert "groups" not in ctx.results
 
@@ -188,11 +151,8 @@ def test_comparison_json_equals_compare_groups_called_directly(built):
 
 
 def test_small_groups_are_reported_and_skipped(simulated, monkeypatch):
-    df = simulated.copy()
     # industry 3 shrinks to 12 respondents: reported and left out, never merged
-    idx = df.index[df["industry"] == 3][12:]
-    df = df.drop(index=idx)
-    ctx = _context(df, instrument="example", keep=["ccrm.crm_strategy"], groups=("industry",))
+    ctx = _industry_3_cut_to(simulated, 12)
     sec = section.build(ctx)
     res = ctx.results["groups"]["variables"]["industry"]
     assert res["left_out"] == ["3"] and res["sizes"]["3"] == 12
@@ -208,10 +168,7 @@ def test_invariance_error_is_reported_not_raised(simulated, monkeypatch):
     # a group too small for the model: the engine's DataError becomes a warning with its hint,
     # and the observed-score comparison still runs (marked as not tested for invariance)
     monkeypatch.setattr(section, "MIN_GROUP_N", 5)
-    df = simulated.copy()
-    idx = df.index[df["industry"] == 3][8:]
-    df = df.drop(index=idx)
-    ctx = _context(df, instrument="example", keep=["ccrm.crm_strategy"], groups=("industry",))
+    ctx = _industry_3_cut_to(simulated, 8)
     sec = section.build(ctx)
     res = ctx.results["groups"]["variables"]["industry"]
     assert res["invariance"]["errors"] and "too small" in res["invariance"]["errors"][0]["message"]
@@ -222,7 +179,7 @@ def test_invariance_error_is_reported_not_raised(simulated, monkeypatch):
 
 def test_whole_model_when_groups_are_large_enough(simulated, monkeypatch):
     monkeypatch.setattr(section, "CASES_PER_PARAMETER", 1)
-    ctx = _context(simulated, instrument="example", keep=KEEP, groups=("industry",))
+    ctx = context(simulated, instrument="example", keep=KEEP, groups=("industry",))
     sec = section.build(ctx)
     inv = ctx.results["groups"]["variables"]["industry"]["invariance"]
     assert inv["unit"] == "model" and list(inv["units"]) == ["model"]
@@ -240,7 +197,7 @@ def test_whole_model_when_groups_are_large_enough(simulated, monkeypatch):
 
 
 def test_finnish_texts_and_labels(simulated):
-    ctx = _context(
+    ctx = context(
         simulated, instrument="example", keep=["ccrm.crm_strategy"], groups=("industry",), lang="fi"
     )
     sec = section.build(ctx)
@@ -258,10 +215,10 @@ def test_finnish_texts_and_labels(simulated):
 
 
 def test_script_in_a_group_label_stays_escaped():
-    bfi = pd.read_csv(DATA / "bfi.csv").iloc[:600].copy()
+    bfi = load_bfi().iloc[:600].copy()
     bfi["grp"] = np.where(bfi["gender"] == 1, "<script>alert(1)</script>", "plain")
     model = "agree =~ A1 + A2 + A3 + A4 + A5"
-    ctx = _context(bfi[["A1", "A2", "A3", "A4", "A5", "grp"]], model=model, groups=("grp",))
+    ctx = context(bfi[["A1", "A2", "A3", "A4", "A5", "grp"]], model=model, groups=("grp",))
     sec = section.build(ctx)
     labels = ctx.results["groups"]["variables"]["grp"]["labels"]
     assert "<script>alert(1)</script>" in labels
@@ -274,7 +231,7 @@ def test_script_in_a_group_label_stays_escaped():
 
 
 # ------------------------------------------------------------------------- against lavaan (demo)
-REF = Path(__file__).resolve().parents[1] / "reference" / "section_groups_demo.json"
+REF = REFERENCE / "section_groups_demo.json"
 STEP_KEYS = {
     "configural": "configural",
     "metric": "metric",
@@ -316,7 +273,7 @@ def test_groups_section_matches_lavaan_on_the_demo(missing):
     tests/reference/section_groups_demo.R`."""
     ref_all = json.loads(REF.read_text())
     ref = ref_all["listwise" if missing == "listwise" else "ml"]
-    ctx = _context(DEMO, instrument="example", keep=KEEP, groups=("industry",), missing=missing)
+    ctx = context(DEMO, instrument="example", keep=KEEP, groups=("industry",), missing=missing)
     section.build(ctx)
     res = ctx.results["groups"]["variables"]["industry"]
     units = res["invariance"]["units"]
@@ -366,7 +323,7 @@ def test_groups_section_matches_lavaan_on_the_demo(missing):
 
 def test_ordinal_items_follow_wu_estabrook(simulated):
     # an answer category that one group never used: reported with what to do, not raised
-    ctx = _context(
+    ctx = context(
         simulated,
         instrument="example",
         keep=["ccrm.collab_core"],
@@ -378,7 +335,7 @@ def test_ordinal_items_follow_wu_estabrook(simulated):
     assert errors and "never used" in errors[0]["message"] and "Merge" in errors[0]["hint"]
     assert any("What to do: Merge" in w for w in sec.warnings)
     # the demo's items have every category in every industry: the Wu & Estabrook ladder
-    ctx = _context(
+    ctx = context(
         DEMO, instrument="example", keep=["ccrm.collab_core"], groups=("industry",), ordinal="yes"
     )
     assert ctx.ordinal and ctx.estimator == "WLSMV"
@@ -397,39 +354,29 @@ def test_ordinal_items_follow_wu_estabrook(simulated):
 def test_a_model_lavaan_syntax_cannot_express_is_reported():
     # an item column named like markup: read with an item list, the one-factor model built from
     # it cannot be parsed; the invariance step says so and the comparison still runs
-    evil = "<script>alert(1)</script>"
-    bfi = pd.read_csv(DATA / "bfi.csv").iloc[:400]
-    frame = bfi[["N1", "N2", "N3", "N4", "N5", "gender"]].rename(columns={"N1": evil})
-    ds = read_responses(frame, items=[evil, "N2", "N3", "N4", "N5"], groups=["gender"])
-    dims = {k: v for k, v in ds.dimensions.items() if v}
-    ctx = Context(
-        dataset=ds,
-        dataset_all=ds,
-        options=AnalysisOptions(groups=("gender",)),
-        dimensions=dims,
-        reflective=dims,
-        labels=pipeline._labels(dims, None, "en"),
-        ordinal=False,
-        ordinal_reason="",
-        estimator="MLR",
-        model=pipeline.model_from_dimensions(dims),
-    )
+    frame = load_bfi().iloc[:400][["N1", "N2", "N3", "N4", "N5", "gender"]]
+    frame = frame.rename(columns={"N1": EVIL})
+    ctx = context(frame, items=[EVIL, "N2", "N3", "N4", "N5"], groups=("gender",))
     sec = section.build(ctx)
     res = ctx.results["groups"]["variables"]["gender"]
     assert res["invariance"]["unit"] == "none" and res["invariance"]["errors"]
     assert any("could not be tested for the measurement model" in w for w in sec.warnings)
     assert res["comparison"]["tests"]
     html = Report(title="t", sections=[sec], results=ctx.results).to_html()
-    assert evil not in html
+    assert EVIL not in html
 
 
 def test_missing_data_handling_follows_the_cfa(simulated):
-    ctx = _context(simulated, instrument="example", keep=KEEP)
+    # missing_used resolves "auto" itself (for contexts made without the pipeline); the pipeline
+    # resolves it before any section runs, so these checks use the options as requested
+    ctx = context(simulated, instrument="example", keep=KEEP)
+    ctx.options = ctx.requested
     assert ctx.options.missing == "auto" and ctx.dataset.items.isna().any().any()
     assert section.missing_used(ctx) == "fiml"  # continuous items with missing answers
     ctx.results["cfa"] = {"missing": "listwise"}  # what the CFA section actually used wins
     assert section.missing_used(ctx) == "listwise"
-    ctx = _context(simulated, instrument="example", keep=KEEP, missing="listwise")
+    ctx = context(simulated, instrument="example", keep=KEEP, missing="listwise")
     assert section.missing_used(ctx) == "listwise"
-    ctx = _context(simulated, instrument="example", keep=KEEP, ordinal="yes")
+    ctx = context(simulated, instrument="example", keep=KEEP, ordinal="yes")
+    ctx.options = ctx.requested
     assert section.missing_used(ctx) == "listwise"  # WLSMV: complete cases

@@ -7,23 +7,18 @@ returns when called directly, on the keyed items (table) and on the answers as g
 
 from __future__ import annotations
 
-import dataclasses
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
-import moscale as ms
-from moscale.analysis import pipeline
 from moscale.analysis.itemstats import item_statistics
 from moscale.analysis.report import Report
 from moscale.analysis.sections import items as items_section
-from moscale.analysis.simulate import PopulationModel, simulate_responses
 
-EVIL = "<script>alert(1)</script>"
-BFI = pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "bfi.csv")
+from .section_helpers import EVIL, context, example_section, load_bfi, relang
+
+BFI = load_bfi()
 COLUMNS = {
     "n": "n",
     "M": "mean",
@@ -36,31 +31,9 @@ COLUMNS = {
 }
 
 
-def _context(data, **kw):
-    """The Context the pipeline hands to the sections, without running any section."""
-    return pipeline.build_context(data, **kw)
-
-
-def _relang(ctx, lang):
-    return dataclasses.replace(
-        ctx,
-        options=dataclasses.replace(ctx.options, lang=lang),
-        labels=pipeline._labels(ctx.dimensions, ctx.instrument, lang),
-        results={},
-        found={},
-        summary=[],
-        warnings=[],
-    )
-
-
 @pytest.fixture(scope="module")
 def example():
-    inst = ms.load_instrument("example")
-    df = simulate_responses(
-        inst, 200, seed=3, model=PopulationModel(missing_rate=0.03, straightliners=3)
-    )
-    ctx = _context(df, instrument=inst, bootstrap=200)
-    return ctx, items_section.build(ctx)
+    return example_section(items_section.build, 200, 3, missing_rate=0.03, straightliners=3)
 
 
 def test_one_table_per_dimension_with_the_figures_of_item_statistics(example):
@@ -131,7 +104,7 @@ def test_summary_sentence(example):
 
 def test_finnish_texts_and_labels(example):
     ctx, _ = example
-    fi = _relang(ctx, "fi")
+    fi = relang(ctx, "fi")
     section = items_section.build(fi)
     assert section.title == "Väittämät"
     frame = section.tables[0].frame
@@ -145,7 +118,7 @@ def test_finnish_texts_and_labels(example):
 
 def test_lavaan_model_without_instrument():
     model = "A =~ A1 + A2 + A3 + A4 + A5\nC =~ C1 + C2 + C3 + C4 + C5"
-    ctx = _context(BFI.iloc[:300], model=model, bootstrap=200)
+    ctx = context(BFI.iloc[:300], model=model, bootstrap=200)
     section = items_section.build(ctx)
     assert [t.id for t in section.tables] == ["items_A", "items_C"]
     frame = section.tables[0].frame
@@ -163,12 +136,12 @@ def test_no_variance_and_escaped_names():
     df = BFI.iloc[:120, :5].copy()
     df[EVIL] = df["A2"]
     df["K"] = 4
-    ctx = _context(df, model="F =~ A1 + A3 + K\nG =~ A4 + A5", bootstrap=200)
+    ctx = context(df, model="F =~ A1 + A3 + K\nG =~ A4 + A5", bootstrap=200)
     section = items_section.build(ctx)
     assert ctx.results["items"]["no_variance"] == ["K"]
     assert any("K has no variance" in w for w in section.warnings)
     # an item named like markup: model syntax cannot name it, an item list can
-    ctx2 = _context(df, items=["A1", EVIL, "A3"], bootstrap=200)
+    ctx2 = context(df, items=["A1", EVIL, "A3"], bootstrap=200)
     section2 = items_section.build(ctx2)
     html = Report(title="t", sections=[section2]).to_html()
     assert EVIL not in html

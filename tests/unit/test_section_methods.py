@@ -8,69 +8,35 @@ test_reliability.py, test_validity.py, test_invariance*.py, test_multilevel.py, 
 
 from __future__ import annotations
 
-from dataclasses import replace
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
-import moscale as ms
-from moscale.analysis import pipeline
 from moscale.analysis.cfa.api import cfa
 from moscale.analysis.efa import efa
 from moscale.analysis.factorability import bartlett, kmo
 from moscale.analysis.nfactors import parallel_analysis
-from moscale.analysis.pipeline import AnalysisOptions, Context
 from moscale.analysis.reliability import reliability
 from moscale.analysis.responses import read_responses
-from moscale.analysis.scoring import score
 from moscale.analysis.sections import firm, groups, methods
-from moscale.analysis.simulate import PopulationModel, simulate_responses
 from moscale.analysis.tables import format_value
 from moscale.analysis.validity import discriminant_validity
 
+from .section_helpers import DEMO, context, demo_design_responses, reflective_items
+
 KEEP = ["ccrm.collab_core", "ccrm.crm_strategy"]
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _context(ds, lang="en", **opts) -> Context:
-    options = AnalysisOptions(lang=lang, **opts)
-    dims = {k: v for k, v in ds.dimensions.items() if k in KEEP}
-    ctx = Context(
-        dataset=ds,
-        dataset_all=ds,
-        options=options,
-        dimensions=dims,
-        reflective=dims,
-        labels=pipeline._labels(dims, ds.instrument, lang),
-        ordinal=False,
-        ordinal_reason="continuous",
-        estimator="MLR",
-        model=pipeline.model_from_dimensions(dims),
-        instrument=ds.instrument,
-    )
-    ctx.found["scores"] = score(ds)
-    return ctx
 
 
 @pytest.fixture(scope="module")
 def dataset():
-    model = PopulationModel(
-        n_firms=120,
-        missing_rate=0.02,
-        group_levels={"industry": [1, 2, 3]},
-        group_loadings={("ccrm_a1", "industry", 2): 0.30},
-    )
-    df = simulate_responses(ms.load_instrument("example"), 400, seed=5, model=model)
+    df = demo_design_responses()
     return read_responses(df, instrument="example", groups=["industry"], cluster="firm_id")
 
 
 @pytest.fixture(scope="module")
 def found(dataset):
     """What the earlier sections leave in ctx.found / ctx.results, computed directly."""
-    ctx = _context(dataset)
-    items = [i for k in KEEP for i in dataset.dimensions[k]]
-    x = dataset.items[items]
+    ctx = context(dataset, keep=KEEP)
+    x = reflective_items(ctx)
     rel = {
         k: reliability(dataset.items[dataset.dimensions[k]], n_boot=0, ordinal=False) for k in KEEP
     }
@@ -94,7 +60,7 @@ def found(dataset):
 
 
 def _full(dataset, found, lang="en"):
-    ctx = _context(dataset, lang=lang, groups=("industry",), cluster="firm_id")
+    ctx = context(dataset, keep=KEEP, lang=lang, groups=("industry",), cluster="firm_id")
     ctx.found.update({k: v for k, v in found.items() if k != "efa"})
     ctx.results["efa"] = found["efa"]
     groups.build(ctx)
@@ -221,7 +187,7 @@ def test_closing_verdict_in_the_summary(english, found):
 
 
 def test_uses_the_fit_the_cfa_section_reported(dataset, found):
-    ctx = _context(dataset)
+    ctx = context(dataset, keep=KEEP)
     ctx.found["cfa"] = found["cfa"]
     ctx.found["cfa_fit"] = {
         "chisq": 12.5,
@@ -241,7 +207,7 @@ def test_uses_the_fit_the_cfa_section_reported(dataset, found):
 
 
 def test_adapts_when_sections_are_missing(dataset):
-    ctx = _context(dataset)
+    ctx = context(dataset, keep=KEEP)
     sec = methods.build(ctx)
     res = ctx.results["methods"]
     # only the sample and the scales are described; nothing is invented
@@ -251,7 +217,7 @@ def test_adapts_when_sections_are_missing(dataset):
     assert "References" in sec.paragraphs
     assert all("Cronbach" not in r for r in res["references"])
     # a CFA that failed is said to have failed
-    ctx = _context(dataset)
+    ctx = context(dataset, keep=KEEP)
     ctx.results["cfa"] = {"fitted": False, "error": "the model did not converge"}
     methods.build(ctx)
     assert "could not be estimated (the model did not converge)" in " ".join(
@@ -260,12 +226,7 @@ def test_adapts_when_sections_are_missing(dataset):
 
 
 def test_exclusions_and_fiml_are_described():
-    demo = read_responses(ROOT / "analysis" / "data" / "demo_responses.csv", instrument="example")
-    ctx = _context(demo)
-    screened = ms.screen(demo, exclude=["longstring"])
-    ctx.screening = screened
-    ctx.dataset = screened.dataset
-    ctx.options = replace(ctx.options, missing="fiml")
+    ctx = context(DEMO, "example", keep=KEEP, exclude_careless=("longstring",), missing="fiml")
     methods.build(ctx)
     text = ctx.results["methods"]["paragraphs"][0]
     # the demo plants six straight-liners

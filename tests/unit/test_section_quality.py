@@ -9,63 +9,31 @@ escaped, and that awkward data do not stop the report.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import moscale as ms
-from moscale.analysis import pipeline
 from moscale.analysis.itemstats import item_statistics
 from moscale.analysis.report import Report
 from moscale.analysis.screening import RULES
 from moscale.analysis.sections import quality
-from moscale.analysis.simulate import PopulationModel, simulate_responses
 
-EVIL = "<script>alert(1)</script>"
-
-
-def _context(data, **kw):
-    """The Context the pipeline hands to the sections, without running any section."""
-    return pipeline.build_context(data, **kw)
-
-
-def _relang(ctx, lang):
-    """The same context in another report language, with empty results."""
-    return dataclasses.replace(
-        ctx,
-        options=dataclasses.replace(ctx.options, lang=lang),
-        labels=pipeline._labels(ctx.dimensions, ctx.instrument, lang),
-        results={},
-        found={},
-        summary=[],
-        warnings=[],
-    )
+from .section_helpers import EVIL, context, example_responses, load_bfi, relang, table
 
 
 @pytest.fixture(scope="module")
 def example():
-    inst = ms.load_instrument("example")
-    df = simulate_responses(
-        inst,
-        240,
-        seed=7,
-        model=PopulationModel(missing_rate=0.03, straightliners=4),
-    )
+    df = example_responses(240, 7, missing_rate=0.03, straightliners=4)
     df.loc[0, "mktor_co1"] = 9  # outside the 7-point scale
     df.loc[1, "mktor_co2"] = -99  # "don't know"
     df.loc[:40, "ccrm_d5"] = pd.NA  # 41 of 240 missing: above the 10 % threshold
-    ctx = _context(df, instrument=inst, bootstrap=200, exclude_careless=("longstring",))
+    ctx = context(df, "example", bootstrap=200, exclude_careless=("longstring",))
     section = quality.build(ctx)
     return ctx, section
-
-
-def _table(section, table_id):
-    return next(t for t in section.tables if t.id == table_id)
 
 
 def test_sample_flow_counts_what_reading_and_screening_did(example):
@@ -77,7 +45,7 @@ def test_sample_flow_counts_what_reading_and_screening_did(example):
     assert res["excluded_by_screening"] == scr.excluded
     assert scr.excluded["longstring"] >= 4  # the planted straight-liners
     assert res["n_analysed"] == ctx.dataset.n_kept == 240 - scr.excluded["total"]
-    frame = _table(section, "quality_sample").frame
+    frame = table(section, "quality_sample").frame
     assert frame["n"].iloc[0] == 240
     assert frame["n"].iloc[-1] == ctx.dataset.n_kept
     assert scr.excluded["longstring"] in frame["n"].tolist()
@@ -95,7 +63,7 @@ def test_issue_table_lists_planted_problems_with_their_action(example):
     assert [(r["kind"], r["action"], r["n"]) for r in ctx.results["quality"]["issues"]] == list(
         summary[["kind", "action", "n"]].itertuples(index=False, name=None)
     )
-    frame = _table(section, "quality_issues").frame
+    frame = table(section, "quality_issues").frame
     assert len(frame) == len(summary)
     assert "set missing" in frame["What was done"].tolist()
 
@@ -109,7 +77,7 @@ def test_missing_per_item_equals_item_statistics(example):
     for item in order:
         assert got[item]["n_missing"] == st.loc[item, "n_missing"]
         assert got[item]["pct_missing"] == st.loc[item, "pct_missing"]
-    frame = _table(section, "quality_missing_items").frame
+    frame = table(section, "quality_missing_items").frame
     assert frame["Item"].tolist() == order
     np.testing.assert_array_equal(frame["% missing"], st.loc[order, "pct_missing"])
     np.testing.assert_array_equal(frame["n missing"], st.loc[order, "n_missing"])
@@ -129,14 +97,14 @@ def test_missing_per_dimension_and_respondent_are_the_counts(example):
     resp = miss["respondents"]
     assert resp["complete"] + resp["some"] + resp["many"] + resp["none_answered"] == n
     assert resp["complete"] == len(items.dropna())
-    table = _table(section, "quality_missing_respondents").frame
-    assert table["n"].tolist() == [resp[k] for k in ("complete", "some", "many", "none_answered")]
-    assert table["%"].tolist() == [
+    frame = table(section, "quality_missing_respondents").frame
+    assert frame["n"].tolist() == [resp[k] for k in ("complete", "some", "many", "none_answered")]
+    assert frame["%"].tolist() == [
         resp["pct"][k] for k in ("complete", "some", "many", "none_answered")
     ]
     assert miss["mcar_test"] is None  # not computed, and the note says so
-    assert "MCAR" in _table(section, "quality_missing_respondents").note
-    dims = _table(section, "quality_missing_dimensions").frame
+    assert "MCAR" in table(section, "quality_missing_respondents").note
+    dims = table(section, "quality_missing_dimensions").frame
     assert len(dims) == len(ctx.dimensions)
 
 
@@ -149,7 +117,7 @@ def test_careless_table_carries_the_screening_flags(example):
     assert res["excluded"] == scr.excluded
     applied = [r for r in RULES if r in scr.flags.columns]
     assert res["rules_applied"] == applied
-    frame = _table(section, "quality_careless").frame
+    frame = table(section, "quality_careless").frame
     assert len(frame) == len(applied) + 1  # and the "any rule" row
     assert frame["Flagged"].tolist() == [scr.flagged[r] for r in applied] + [scr.flagged["any"]]
     assert frame["Excluded"].iloc[-1] == scr.excluded["total"]
@@ -174,10 +142,10 @@ def test_summary_warnings_and_figure(example):
 
 def test_finnish_texts(example):
     ctx, _ = example
-    fi = _relang(ctx, "fi")
+    fi = relang(ctx, "fi")
     section = quality.build(fi)
     assert section.title == "Aineiston laatu"
-    frame = _table(section, "quality_careless").frame
+    frame = table(section, "quality_careless").frame
     assert "Sääntö" in frame.columns
     cut = frame["Raja-arvo"].iloc[0]
     assert "pisin samojen vastausten jono" in cut and "longest" not in cut
@@ -212,11 +180,10 @@ def test_unknown_cutoff_is_shown_as_written():
 
 
 def test_user_text_stays_escaped_and_constant_item_does_not_stop_the_report():
-    bfi = pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "bfi.csv")
-    df = bfi.iloc[:150, :6].copy()
+    df = load_bfi().iloc[:150, :6].copy()
     df[EVIL] = df["A3"]
     df["K"] = 3  # no variance
-    ctx = _context(df, items=["A1", "A2", EVIL, "A4", "K"], bootstrap=200)
+    ctx = context(df, items=["A1", "A2", EVIL, "A4", "K"], bootstrap=200)
     section = quality.build(ctx)
     assert any("K has no variance" in w for w in section.warnings)
     assert EVIL in ctx.results["quality"]["missing"]["items"]
@@ -226,16 +193,15 @@ def test_user_text_stays_escaped_and_constant_item_does_not_stop_the_report():
 
 
 def test_rows_dropped_when_reading_are_counted_by_kind():
-    inst = ms.load_instrument("example")
-    df = simulate_responses(inst, 60, seed=2)
+    df = example_responses(60, 2)
     df.loc[5, "respondent_id"] = df.loc[4, "respondent_id"]  # a repeated respondent id
-    ds = ms.read_responses(df, instrument=inst, policy={"duplicate_id": "keep_first"})
-    ctx = _context(ds, bootstrap=200)
+    ds = ms.read_responses(df, instrument="example", policy={"duplicate_id": "keep_first"})
+    ctx = context(ds, bootstrap=200)
     section = quality.build(ctx)
     sample = ctx.results["quality"]["sample"]
     assert sample["dropped_when_reading"] == {"duplicate_id": 1}
     assert sample["n_read"] == 60 and sample["n_kept_after_reading"] == sample["n_analysed"] == 59
-    frame = _table(section, "quality_sample").frame
+    frame = table(section, "quality_sample").frame
     assert frame["Step"].tolist()[1] == "Dropped when reading: Repeated respondent id"
     assert ctx.summary[0] == (
         "60 questionnaires were read; 1 dropped when reading (repeated respondent id: 1) and 59 "

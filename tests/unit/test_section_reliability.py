@@ -10,29 +10,33 @@ tolerances of test_reliability.py: exact formulas 1e-9, omega (an iterative minr
 
 from __future__ import annotations
 
-import dataclasses
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import moscale as ms
-from moscale.analysis import pipeline
 from moscale.analysis.reliability import ReliabilityResult, reliability
 from moscale.analysis.report import Report
 from moscale.analysis.responses import read_responses
 from moscale.analysis.sections import reliability as rel_section
-from moscale.analysis.simulate import PopulationModel, simulate_responses
+from moscale.analysis.simulate import simulate_responses
 
-HERE = Path(__file__).resolve().parents[1]
-REF = json.loads((HERE / "reference" / "alpha.json").read_text())
-BFI = pd.read_csv(HERE / "data" / "bfi.csv")
+from .section_helpers import (
+    EVIL,
+    context,
+    example_section,
+    load_bfi,
+    load_reference,
+    relang,
+)
+
+REF = load_reference("alpha.json")
+BFI = load_bfi()
 BFI_MODEL = "\n".join(f"{s} =~ " + " + ".join(v["items"]) for s, v in REF["bfi"].items())
 EXACT = 1e-9
 ITERATIVE = 1e-5
-EVIL = "<script>alert(1)</script>"
 
 FORMATIVE_SCALE = """
 id: orgsize
@@ -71,23 +75,6 @@ sections:
 """
 
 
-def _context(data, **kw):
-    """The Context the pipeline hands to the sections, without running any section."""
-    return pipeline.build_context(data, **kw)
-
-
-def _relang(ctx, lang):
-    return dataclasses.replace(
-        ctx,
-        options=dataclasses.replace(ctx.options, lang=lang),
-        labels=pipeline._labels(ctx.dimensions, ctx.instrument, lang),
-        results={},
-        found={},
-        summary=[],
-        warnings=[],
-    )
-
-
 def _direct(ctx, items, **kw):
     """``reliability`` called as the section calls it."""
     return reliability(
@@ -102,17 +89,10 @@ def _direct(ctx, items, **kw):
 
 @pytest.fixture(scope="module")
 def example():
-    inst = ms.load_instrument("example")
-    df = simulate_responses(
-        inst,
-        220,
-        seed=5,
-        model=PopulationModel(
-            missing_rate=0.03, straightliners=3, item_loadings={"mktor_co3": 0.1}
-        ),
+    weak = {"mktor_co3": 0.1}  # a planted weak item
+    return example_section(
+        rel_section.build, 220, 5, missing_rate=0.03, straightliners=3, item_loadings=weak
     )
-    ctx = _context(df, instrument=inst, bootstrap=200)
-    return ctx, rel_section.build(ctx)
 
 
 def test_dimension_results_equal_direct_calls(example):
@@ -209,7 +189,7 @@ def _reuse(monkeypatch, ctx):
 def test_finnish_texts(example, monkeypatch):
     ctx, _ = example
     _reuse(monkeypatch, ctx)
-    fi = _relang(ctx, "fi")
+    fi = relang(ctx, "fi")
     section = rel_section.build(fi)
     assert section.title == "Reliabiliteetti"
     assert section.tables[0].title == "Ulottuvuuksien sisäinen johdonmukaisuus"
@@ -225,7 +205,7 @@ def bfi_keyed():
     """bfi keyed as in alpha.R (A1, C4, C5, E1, E2, O2, O5 reversed as 7 - x)."""
     rev = [r for v in REF["bfi"].values() for r in np.atleast_1d(v["reverse"])]
     ds = read_responses(BFI, model=BFI_MODEL, reverse=rev, scale_range=(1, 6))
-    ctx = _context(ds, bootstrap=200)
+    ctx = context(ds, bootstrap=200)
     return ctx, rel_section.build(ctx)
 
 
@@ -255,7 +235,7 @@ def test_bfi_section_matches_psych(bfi_keyed, scale):
 
 
 def test_negative_item_rest_correlation_is_flagged_not_reversed():
-    ctx = _context(BFI.iloc[:400], model="A =~ A1 + A2 + A3 + A4 + A5", bootstrap=200)
+    ctx = context(BFI.iloc[:400], model="A =~ A1 + A2 + A3 + A4 + A5", bootstrap=200)
     section = rel_section.build(ctx)
     res = ctx.found["reliability"]["A"]
     assert res.items.loc["A1", "r_drop"] < 0 and res.reverse_keyed == []
@@ -271,7 +251,7 @@ def test_formative_dimension_gets_no_alpha_and_says_why(tmp_path, monkeypatch):
     (tmp_path / "study.yaml").write_text(STUDY, encoding="utf-8")
     inst = ms.load_instrument(tmp_path / "study.yaml")
     df = simulate_responses(inst, 150, seed=2)
-    ctx = _context(df, instrument=inst, bootstrap=200)
+    ctx = context(df, instrument=inst, bootstrap=200)
     assert "orgsize.resources" in ctx.dimensions and "orgsize.resources" not in ctx.reflective
     section = rel_section.build(ctx)
     na = next(t for t in section.tables if t.id == "reliability_not_applicable").frame
@@ -281,7 +261,7 @@ def test_formative_dimension_gets_no_alpha_and_says_why(tmp_path, monkeypatch):
     assert ctx.results["reliability"]["not_applicable"]["orgsize.resources"]["model"] == "formative"
     assert "orgsize.resources" not in ctx.results["reliability"]["dimensions"]
     _reuse(monkeypatch, ctx)
-    fi = rel_section.build(_relang(ctx, "fi"))
+    fi = rel_section.build(relang(ctx, "fi"))
     na_fi = next(t for t in fi.tables if t.id == "reliability_not_applicable").frame
     assert na_fi["Mittausmalli"].tolist() == ["formatiivinen"]
 
@@ -291,7 +271,7 @@ def test_degenerate_data_do_not_stop_the_report():
     df["K"] = 3
     df[EVIL] = df["C1"]
     model = "F =~ A2 + A3\nG =~ C2 + K\nH =~ A4 + A5 + K"
-    ctx = _context(df, model=model, bootstrap=200)
+    ctx = context(df, model=model, bootstrap=200)
     section = rel_section.build(ctx)
     # two items: alpha, no omega; one of two items without variance: a warning, no result
     assert ctx.found["reliability"]["F"].omega_total is None
@@ -300,14 +280,14 @@ def test_degenerate_data_do_not_stop_the_report():
     h = next(t for t in section.tables if t.id == "reliability_items_H").frame
     assert h.set_index("Item").loc["K", "Remark"] == "no variance, left out"
     # markup in an item name stays text
-    ctx2 = _context(df, items=["C1", EVIL, "C3"], bootstrap=200)
+    ctx2 = context(df, items=["C1", EVIL, "C3"], bootstrap=200)
     html = Report(title="t", sections=[rel_section.build(ctx2)]).to_html()
     assert EVIL not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     json.dumps(Report(title="t", sections=[section], results=ctx.results).to_dict())
 
 
 def test_too_few_bootstrap_resamples_give_no_bootstrap_interval_and_a_warning():
-    ctx = _context(BFI.iloc[:200], model="A =~ A2 + A3 + A4 + A5", bootstrap=50)
+    ctx = context(BFI.iloc[:200], model="A =~ A2 + A3 + A4 + A5", bootstrap=50)
     section = rel_section.build(ctx)
     res = ctx.found["reliability"]["A"]
     assert set(res.ci["method"]) == {"feldt", "duhachek"}

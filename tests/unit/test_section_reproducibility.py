@@ -12,46 +12,20 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import fields
-from pathlib import Path
 
 import pytest
 
 import moscale as ms
 from moscale.analysis import pipeline
-from moscale.analysis.pipeline import AnalysisOptions, Context
+from moscale.analysis.pipeline import AnalysisOptions
 from moscale.analysis.report import Report
-from moscale.analysis.responses import read_responses
 from moscale.analysis.sections import reproducibility as section
 
-ROOT = Path(__file__).resolve().parents[2]
-DEMO = ROOT / "analysis" / "data" / "demo_responses.csv"
-
-
-def _context(data, instrument="example", model=None, command=None, **opts) -> Context:
-    options = AnalysisOptions(**opts)
-    ds = read_responses(data, instrument=instrument, model=model)
-    screening = ms.screen(ds, exclude=list(options.exclude_careless) or None)
-    kept = screening.dataset if screening.dataset is not None else ds
-    dims = {k: v for k, v in ds.dimensions.items() if v}
-    return Context(
-        dataset=kept,
-        dataset_all=ds,
-        options=options,
-        dimensions=dims,
-        reflective=dims,
-        labels=pipeline._labels(dims, ds.instrument, options.lang),
-        ordinal=False,
-        ordinal_reason="every item has five or more categories",
-        estimator="MLR",
-        model=model or pipeline.model_from_dimensions(dims),
-        instrument=ds.instrument,
-        screening=screening,
-        command=command,
-    )
+from .section_helpers import DEMO, context, example_responses
 
 
 def test_checksum_n_versions_options(tmp_path):
-    ctx = _context(DEMO, groups=("industry",), cluster="firm_id", seed=7)
+    ctx = context(DEMO, "example", groups=("industry",), cluster="firm_id", seed=7)
     sec = section.build(ctx)
     res = ctx.results["reproducibility"]
     # the checksum is the file's own SHA-256, computed here independently
@@ -84,14 +58,14 @@ def test_checksum_n_versions_options(tmp_path):
 
 def test_given_command_is_shown_as_is():
     cmd = "moscale analyze responses.csv --instrument example -o report.html"
-    ctx = _context(DEMO, command=cmd)
+    ctx = context(DEMO, "example", command=cmd)
     sec = section.build(ctx)
     assert ctx.results["reproducibility"]["command"] == cmd
     assert f"Command: {cmd}" in sec.paragraphs
 
 
 def test_lavaan_model_and_r_code():
-    ctx = _context(DEMO)
+    ctx = context(DEMO, "example")
     sec = section.build(ctx)
     res = ctx.results["reproducibility"]
     model = next(t for t in sec.tables if t.id == "reproducibility_model").frame["lavaan"]
@@ -105,7 +79,7 @@ def test_lavaan_model_and_r_code():
     assert "data$ccrm_a2 <- 8 - data$ccrm_a2  # reverse-keyed" in code
     # the demo has missing answers and continuous items: missing="auto" means FIML, as lavaan's
     assert 'fit <- cfa(model, data = data, estimator = "MLR", missing = "fiml")' in code
-    ctx = _context(DEMO, missing="listwise")
+    ctx = context(DEMO, "example", missing="listwise")
     section.build(ctx)
     assert (
         'fit <- cfa(model, data = data, estimator = "MLR")'
@@ -117,20 +91,20 @@ def test_lavaan_model_and_r_code():
 
 
 def test_in_memory_data_gets_a_checksum_of_its_csv_form():
-    df = ms.simulate_responses(ms.load_instrument("example"), 50, seed=3)
-    ctx = _context(df)
+    df = example_responses(50, 3)
+    ctx = context(df, "example")
     sec = section.build(ctx)
     res = ctx.results["reproducibility"]
     assert res["input"]["sha256_of"] == "data as CSV" and len(res["input"]["sha256"]) == 64
     assert res["input"]["sha256"] in " ".join(sec.paragraphs)
     # the same data give the same checksum
-    ctx2 = _context(df.copy())
+    ctx2 = context(df.copy(), "example")
     section.build(ctx2)
     assert ctx2.results["reproducibility"]["input"]["sha256"] == res["input"]["sha256"]
 
 
 def test_excluded_respondents_are_dropped_in_the_r_code():
-    ctx = _context(DEMO, exclude_careless=("longstring",))
+    ctx = context(DEMO, "example", exclude_careless=("longstring",))
     section.build(ctx)
     code = ctx.results["reproducibility"]["lavaan_r_code"]
     # the demo plants six straight-liners
@@ -144,7 +118,7 @@ def test_excluded_respondents_are_dropped_in_the_r_code():
 
 
 def test_finnish():
-    ctx = _context(DEMO, lang="fi")
+    ctx = context(DEMO, "example", lang="fi")
     sec = section.build(ctx)
     assert sec.title == "Toistettavuus"
     assert "tarkistussumma" in " ".join(sec.paragraphs)
@@ -153,8 +127,8 @@ def test_finnish():
 
 @pytest.mark.parametrize("lang", ["en", "fi"])
 def test_without_a_model(lang):
-    ctx = _context(DEMO, lang=lang)
-    ctx.model = None
+    ctx = context(DEMO, "example", lang=lang)
+    ctx.model = None  # no model (the pipeline always has one here): a state made on purpose
     sec = section.build(ctx)
     assert ctx.results["reproducibility"]["lavaan_r_code"] == []
     assert not any(t.id == "reproducibility_r_code" for t in sec.tables)

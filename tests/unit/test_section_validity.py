@@ -12,63 +12,31 @@ Exact formulas (HTMT on Pearson correlations, Harman's share) to 1e-6; estimates
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import moscale as ms
-from moscale.analysis import pipeline
-from moscale.analysis.pipeline import AnalysisOptions, Context
 from moscale.analysis.report import Report
-from moscale.analysis.responses import read_responses
 from moscale.analysis.sections import cfa as cfa_section
 from moscale.analysis.sections import validity as validity_section
 from moscale.analysis.simulate import PopulationModel, simulate_responses
 from moscale.analysis.tables import format_value
 
-ROOT = Path(__file__).resolve().parents[2]
-REF = json.loads((ROOT / "tests/reference/report_cfa_validity.json").read_text())
-BFI = pd.read_csv(ROOT / "tests/data/bfi.csv")
-BFI_MODEL = (ROOT / "tests/data/bfi_five.lav").read_text()
+from .section_helpers import (
+    BFI_MODEL,
+    assert_close,
+    listwise_context,
+    load_bfi,
+    load_reference,
+    table,
+)
+
+REF = load_reference("report_cfa_validity.json")
+BFI = load_bfi()
 BOOT = 200
 SEED = 4
-
-
-def make_context(data, *, instrument=None, model=None, **options) -> Context:
-    """A Context as :func:`moscale.analysis.pipeline.analyze` builds it (without screening); the
-    same helper as in test_section_cfa.py (test modules do not import each other here)."""
-    opts = AnalysisOptions(**options)
-    ds = read_responses(data, instrument=instrument, model=model)
-    dims = {k: v for k, v in ds.dimensions.items() if v}
-    reflective = pipeline._reflective(dims, ds.instrument)
-    labels = pipeline._labels(dims, ds.instrument, opts.lang)
-    ordinal, why = pipeline.decide_ordinal(ds.items, opts.ordinal)
-    estimator = (opts.estimator or ("WLSMV" if ordinal else "MLR")).upper()
-    return Context(
-        dataset=ds,
-        dataset_all=ds,
-        options=opts,
-        dimensions=dims,
-        reflective=reflective,
-        labels=labels,
-        ordinal=ordinal,
-        ordinal_reason=why,
-        estimator=estimator,
-        model=model if model is not None else (pipeline.model_from_dimensions(reflective) or None),
-        instrument=ds.instrument,
-    )
-
-
-def assert_close(actual, expected, what: str, rel: float = 1e-4, abs_: float = 1e-3) -> None:
-    assert abs(actual - expected) <= max(abs_, rel * abs(expected)), (
-        f"{what}: {actual} vs {expected}"
-    )
-
-
-def table(section, table_id):
-    return next(t for t in section.tables if t.id == table_id)
 
 
 def run(ctx):
@@ -78,13 +46,13 @@ def run(ctx):
 
 @pytest.fixture(scope="module")
 def bfi_mlr():
-    ctx = make_context(BFI, model=BFI_MODEL, ordinal="no", bootstrap=BOOT, seed=SEED)
+    ctx = listwise_context(BFI, model=BFI_MODEL, ordinal="no", bootstrap=BOOT, seed=SEED)
     return (ctx, *run(ctx))
 
 
 @pytest.fixture(scope="module")
 def bfi_wlsmv():
-    ctx = make_context(BFI, model=BFI_MODEL, ordinal="yes", bootstrap=BOOT, seed=SEED)
+    ctx = listwise_context(BFI, model=BFI_MODEL, ordinal="yes", bootstrap=BOOT, seed=SEED)
     return (ctx, *run(ctx))
 
 
@@ -262,7 +230,7 @@ def test_marker_scale_runs_the_marker_checks(tmp_path, no_method_factor):
     )
     inst = ms.load_instrument(study)
     df = simulate_responses(inst, 250, 4, PopulationModel())
-    ctx = make_context(df, instrument=inst, bootstrap=50)
+    ctx = listwise_context(df, instrument=inst, bootstrap=50)
     _, section = run(ctx)
     cmv = ctx.results["validity"]["cmv"]
     assert cmv["marker_included"]
@@ -298,7 +266,7 @@ def _two_factors(r: float, n: int = 400, seed: int = 1, k: int = 3) -> pd.DataFr
 
 def test_htmt_above_90_is_marked_and_warned(no_method_factor):
     df = _two_factors(0.97)
-    ctx = make_context(
+    ctx = listwise_context(
         df, model="A =~ a1 + a2 + a3\nB =~ b1 + b2 + b3", ordinal="no", bootstrap=100
     )
     _, section = run(ctx)
@@ -316,7 +284,9 @@ def test_htmt_above_90_is_marked_and_warned(no_method_factor):
 
 def test_htmt_between_85_and_90_is_marked(no_method_factor):
     df = _two_factors(0.87, n=3000, seed=3)
-    ctx = make_context(df, model="A =~ a1 + a2 + a3\nB =~ b1 + b2 + b3", ordinal="no", bootstrap=0)
+    ctx = listwise_context(
+        df, model="A =~ a1 + a2 + a3\nB =~ b1 + b2 + b3", ordinal="no", bootstrap=0
+    )
     _, section = run(ctx)
     pair = ctx.results["validity"]["discriminant"]["pairs"][0]
     assert 0.85 <= pair["htmt"] < 0.90
@@ -329,7 +299,7 @@ def test_htmt_between_85_and_90_is_marked(no_method_factor):
 def test_unidentified_method_factor_is_reported_in_words():
     # two factors with two items each: the method factor adds more parameters than moments
     df = _two_factors(0.4, k=2)
-    ctx = make_context(df, model="A =~ a1 + a2\nB =~ b1 + b2", ordinal="no", bootstrap=20)
+    ctx = listwise_context(df, model="A =~ a1 + a2\nB =~ b1 + b2", ordinal="no", bootstrap=20)
     _, section = run(ctx)
     mf = ctx.results["validity"]["cmv"]["method_factor"]
     assert "error" in mf and "identified" in mf["error"]
@@ -341,7 +311,7 @@ def test_unidentified_method_factor_is_reported_in_words():
 
 
 def test_one_factor():
-    ctx = make_context(BFI.iloc[:300], model="N =~ N1 + N2 + N3 + N4 + N5", ordinal="no")
+    ctx = listwise_context(BFI.iloc[:300], model="N =~ N1 + N2 + N3 + N4 + N5", ordinal="no")
     _, section = run(ctx)
     res = ctx.results["validity"]
     assert res["discriminant"] is None
@@ -352,7 +322,7 @@ def test_one_factor():
 
 def test_finnish_texts(no_method_factor):
     df = _two_factors(0.5)
-    ctx = make_context(
+    ctx = listwise_context(
         df, model="A =~ a1 + a2 + a3\nB =~ b1 + b2 + b3", ordinal="no", bootstrap=50, lang="fi"
     )
     _, section = run(ctx)
