@@ -230,7 +230,8 @@ def _option_text(value: Any, none: str) -> str:
 def equivalent_command(ctx: Any) -> str:
     """The ``moscale analyze`` command that makes this report (for reports made from Python)."""
     ds = ctx.dataset_all
-    opts = ctx.options
+    # the options as given (``missing="auto"`` stays auto): rerun, the command decides the same
+    opts = ctx.requested or ctx.options
     default = type(opts)()
     src = str(ds.source) if getattr(ds, "source", None) else "responses.csv"
     parts = ["moscale", "analyze", src]

@@ -13,6 +13,7 @@ import hashlib
 import json
 from dataclasses import fields
 
+import pandas as pd
 import pytest
 
 import moscale as ms
@@ -52,6 +53,8 @@ def test_checksum_n_versions_options(tmp_path):
     for part in ("--instrument example", "--group industry", "--cluster firm_id", "--seed 7"):
         assert part in res["command"]
     assert "--bootstrap" not in res["command"]  # defaults are not repeated
+    # missing="auto" (the default) resolved to FIML here, but the command repeats what was asked
+    assert ctx.options.missing == "fiml" and "--missing" not in res["command"]
     json.dumps(res, allow_nan=False)
     Report(title="t", sections=[sec], results=ctx.results).to_json()
 
@@ -132,3 +135,29 @@ def test_without_a_model(lang):
     sec = section.build(ctx)
     assert ctx.results["reproducibility"]["lavaan_r_code"] == []
     assert not any(t.id == "reproducibility_r_code" for t in sec.tables)
+
+
+def test_model_comments_stay_out_of_the_r_code():
+    """lavaan comments run to the end of the line: joined into the one-line invariance models
+    they would swallow every statement after them, and an apostrophe would end the R string."""
+    items = {f: [f"ccrm_{f}{i}" for i in range(1, 6)] for f in "ab"}
+    model = "# collaborative CRM, the researcher's two core dimensions\n" + "\n".join(
+        f"{f} =~ {' + '.join(its)}  ! dimension {f}" for f, its in items.items()
+    )
+    data = pd.read_csv(DEMO)
+    ctx = context(data, None, model, groups=("industry",))
+    from moscale.analysis.sections import groups
+
+    groups.build(ctx)
+    section.build(ctx)
+    code = ctx.results["reproducibility"]["lavaan_r_code"]
+    start, end = code.index("model <- '"), code.index("'")
+    assert [c.strip() for c in code[start + 1 : end]] == [
+        f"{f} =~ {' + '.join(its)}" for f, its in items.items()
+    ]
+    one_line = [c for c in code if c.startswith("m_industry_")]
+    assert one_line and all(
+        "#" not in c and "!" not in c and "researcher" not in c for c in one_line
+    )
+    for line in one_line:  # each unit's statements survive the join
+        assert " =~ " in line.split("<-", 1)[1]
