@@ -207,3 +207,21 @@ def test_rows_dropped_when_reading_are_counted_by_kind():
         "60 questionnaires were read; 1 dropped when reading (repeated respondent id: 1) and 59 "
         "respondents analysed."
     )
+
+
+def test_evenodd_is_reported_without_a_flag_with_few_dimensions(example):
+    """The example study has seven dimensions, fewer than screening.EVENODD_MIN_FACTORS: the
+    even-odd index is computed but not a flag, and the table note says why (in both languages)."""
+    ctx, section = example
+    scr = ctx.screening
+    res = ctx.results["quality"]["careless"]
+    assert "evenodd" not in res["rules_applied"] and "evenodd" not in res["flagged"]
+    assert scr.indices["evenodd"].notna().sum() > 200  # computed for the respondents
+    assert res["withheld"] == scr.withheld
+    assert res["rules_not_applied"]["evenodd"] == scr.withheld["evenodd"]
+    assert scr.withheld["evenodd"].startswith("only 7 dimensions")
+    note = table(section, "quality_careless").note
+    assert "Even-odd inconsistency (only 7 dimensions" in note
+    fi = relang(ctx, "fi")
+    fi_note = table(quality.build(fi), "quality_careless").note
+    assert "vain 7 ulottuvuutta" in fi_note and "only 7" not in fi_note
