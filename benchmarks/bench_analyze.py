@@ -42,9 +42,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _common import BFI, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-BFI = ROOT / "tests" / "data" / "bfi.csv"
 BFI_MODEL = ROOT / "tests" / "data" / "bfi_five.lav"
 GIB = 1024**3
 

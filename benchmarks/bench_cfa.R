@@ -1,26 +1,15 @@
 # Timings of lavaan 0.6.14 for benchmarks/bench_cfa.py (called by it; prints one JSON object).
 # Usage: Rscript benchmarks/bench_cfa.R <repeats>   (from the repository root)
 # Each task: cfa() followed by fitMeasures() (lavaan fits the baseline model inside cfa()).
-suppressPackageStartupMessages({
-  library(lavaan)
-  library(jsonlite)
-})
-args <- commandArgs(trailingOnly = TRUE)
-reps <- if (length(args) >= 1) as.integer(args[1]) else 5L
+source("benchmarks/_common.R")
+use("lavaan")
+reps <- int_arg(1, 5L)
 bfi <- read.csv("tests/data/bfi.csv")
 model <- "A =~ A1 + A2 + A3 + A4 + A5
 C =~ C1 + C2 + C3 + C4 + C5
 E =~ E1 + E2 + E3 + E4 + E5
 N =~ N1 + N2 + N3 + N4 + N5
 O =~ O1 + O2 + O3 + O4 + O5"
-
-# Best-of-`n` elapsed seconds, after one warm-up run, as the Python side measures.
-best <- function(expr, n = reps) {
-  e <- substitute(expr)
-  env <- parent.frame()
-  eval(e, env)
-  min(vapply(seq_len(n), function(i) system.time(eval(e, env))[["elapsed"]], numeric(1)))
-}
 fiml_reps <- max(1L, min(reps, 2L))  # FIML with MLR fit measures takes ~30 s a run in lavaan
 out <- list(
   ml_fit = best(cfa(model, data = bfi)),
@@ -31,4 +20,4 @@ out <- list(
   fiml_fit_measures = best(fitMeasures(cfa(model, data = bfi, missing = "ml")), fiml_reps),
   fiml_mlr_fit_measures = best(fitMeasures(cfa(model, data = bfi, missing = "ml", estimator = "MLR")), 1L)
 )
-cat(toJSON(out, auto_unbox = TRUE, digits = NA))
+emit(out)

@@ -15,26 +15,24 @@ Targets: ML at least 2x faster than lavaan, MLR at least 3x, FIML no slower.
 
 from __future__ import annotations
 
-import argparse
-import json
-import shutil
-import subprocess
 import sys
-import time
-from collections.abc import Callable
-from pathlib import Path
 
-import pandas as pd
+from _common import (
+    BFI,
+    FIVE_FACTORS,
+    best_of,
+    last_json,
+    load_bfi,
+    parser,
+    print_ratio_table,
+    print_speedup,
+    r_timings,
+    run_quietly,
+)
 
 from moscale.analysis.cfa import cfa
 
-ROOT = Path(__file__).resolve().parents[1]
-MODEL = """A =~ A1 + A2 + A3 + A4 + A5
-C =~ C1 + C2 + C3 + C4 + C5
-E =~ E1 + E2 + E3 + E4 + E5
-N =~ N1 + N2 + N3 + N4 + N5
-O =~ O1 + O2 + O3 + O4 + O5"""
-
+MODEL = FIVE_FACTORS
 SEMOPY_SCRIPT = r"""
 import json, sys, time
 import pandas as pd
@@ -52,18 +50,8 @@ print(json.dumps({"ml_fit_measures": best, "version": semopy.__version__}))
 """
 
 
-def best_of(fn: Callable[[], object], repeats: int) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
-
 def python_timings(repeats: int) -> dict[str, float]:
-    bfi = pd.read_csv(ROOT / "tests" / "data" / "bfi.csv")
+    bfi = load_bfi()
     fiml_reps = max(1, min(repeats, 3))
     return {
         "ml_fit": best_of(lambda: cfa(MODEL, bfi), repeats),
@@ -82,55 +70,24 @@ def python_timings(repeats: int) -> dict[str, float]:
     }
 
 
-def r_timings(repeats: int) -> dict[str, float] | None:
-    rscript = shutil.which("Rscript")
-    if rscript is None:
-        print("Rscript not found: lavaan timings skipped.")
-        return None
-    proc = subprocess.run(
-        [rscript, str(ROOT / "benchmarks" / "bench_cfa.R"), str(repeats)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode != 0:
-        print("lavaan timings skipped (is lavaan installed?):", proc.stderr.strip()[-300:])
-        return None
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
 def semopy_timings(python: str | None, repeats: int) -> dict | None:
     if not python:
         return None
-    desc = MODEL
-    proc = subprocess.run(
-        [python, "-c", SEMOPY_SCRIPT, str(ROOT / "tests" / "data" / "bfi.csv"), desc, str(repeats)],
-        capture_output=True,
-        text=True,
-        check=False,
+    out = run_quietly(
+        [python, "-c", SEMOPY_SCRIPT, str(BFI), MODEL, str(repeats)], "semopy timings skipped:"
     )
-    if proc.returncode != 0:
-        print("semopy timings skipped:", proc.stderr.strip()[-300:])
-        return None
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return last_json(out)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeats", type=int, default=5)
+    ap = parser(__doc__, repeats=5)
     ap.add_argument("--semopy", default=None, help="a Python interpreter that can import semopy")
     args = ap.parse_args(argv)
     py = python_timings(args.repeats)
-    r = r_timings(args.repeats)
+    r = r_timings(__file__, args.repeats, needs="is lavaan installed?", what="lavaan timings")
     sem = semopy_timings(args.semopy, args.repeats)
     print(f"bfi five-factor CFA; best of {args.repeats} (FIML: fewer runs)")
-    print(f"{'task':24s} {'moscale (s)':>12s} {'lavaan (s)':>11s} {'lavaan/moscale':>15s}")
-    for key, t in py.items():
-        if r is not None and key in r:
-            print(f"{key:24s} {t:12.4f} {r[key]:11.4f} {r[key] / t:15.1f}")
-        else:
-            print(f"{key:24s} {t:12.4f} {'-':>11s} {'-':>15s}")
+    print_ratio_table(py, r, "lavaan", (24, 11, 15))
     if sem is not None:
         t = sem["ml_fit_measures"]
         print(
@@ -144,9 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             ("fiml_fit_measures", 1, "FIML"),
         ]
         for key, need, label in targets:
-            ratio = r[key] / py[key]
-            verdict = "met" if ratio >= need else "NOT met"
-            print(f"target: {label} >= {need}x faster than lavaan: {ratio:.1f}x ({verdict})")
+            print_speedup(f"target: {label} >= {need}x faster than lavaan", r[key], py[key], need)
     return 0
 
 

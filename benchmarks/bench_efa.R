@@ -1,24 +1,11 @@
 # Timings of psych for benchmarks/bench_efa.py (called by it; prints one JSON object).
 # Usage: Rscript benchmarks/bench_efa.R <repeats> <n_iter>   (from the repository root)
-suppressPackageStartupMessages({
-  library(psych)
-  library(GPArotation)
-  library(jsonlite)
-})
-args <- commandArgs(trailingOnly = TRUE)
-reps <- if (length(args) >= 1) as.integer(args[1]) else 5L
-n_iter <- if (length(args) >= 2) as.integer(args[2]) else 20L
+source("benchmarks/_common.R")
+use("psych", "GPArotation")
+reps <- int_arg(1, 5L)
+n_iter <- int_arg(2, 20L)
 bfi <- read.csv("tests/data/bfi.csv")[, 1:25]
 hs <- read.csv("tests/data/holzinger_swineford_1939.csv")[, paste0("x", 1:9)]
-
-# Best-of-`reps` elapsed seconds, as the Python side measures.
-best <- function(expr) {
-  e <- substitute(expr)
-  env <- parent.frame()
-  eval(e, env)  # warm-up, as the Python side
-  times <- vapply(seq_len(reps), function(i) system.time(eval(e, env))[["elapsed"]], numeric(1))
-  min(times)
-}
 set.seed(1)
 invisible(fa(bfi, 5, warnings = FALSE))  # load GPArotation and warm up
 out <- list(
@@ -32,4 +19,4 @@ out <- list(
   kmo_bartlett_bfi = best({KMO(bfi); suppressMessages(cortest.bartlett(bfi))}),
   vss_map_bfi = best(vss(bfi, n = 8, plot = FALSE))
 )
-cat(toJSON(out, auto_unbox = TRUE, digits = NA))
+emit(out)

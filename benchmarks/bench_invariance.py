@@ -8,7 +8,7 @@ step against the one before (lavaan: ``lavTestLRT()``). moscale runs
 ``invariance(..., stop_on_failure=False, structural=False)``, which also judges every step by
 Chen's (2007) rule and, for the steps that fail, computes the score tests of their constraints --
 work lavaan does not do here. lavaan is timed inside R (after the packages are loaded) through an
-``Rscript`` subprocess in the same run; the R part is skipped when ``Rscript`` is not installed.
+``Rscript`` subprocess in the same run; the R part is skipped, with a message, when ``Rscript`` or lavaan is missing.
 The figures of both sides are compared (chi-square and CFI of every step, the difference tests).
 
 Usage::
@@ -21,25 +21,14 @@ the figures differ by more than 1e-3.
 
 from __future__ import annotations
 
-import argparse
-import json
-import shutil
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
-from pathlib import Path
 
 import pandas as pd
+from _common import FIVE_FACTORS, lavaan_on_bfi, parser, timed_runs, versus_lavaan
 
 from moscale.analysis.invariance import invariance
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "tests" / "data" / "bfi.csv"
-MODEL = "\n".join(
-    f"{f} =~ " + " + ".join(f"{f}{i}" for i in range(1, 6)) for f in ("A", "C", "E", "N", "O")
-)
+MODEL = FIVE_FACTORS
 STEPS = ("configural", "metric", "scalar", "strict")
 
 R_SCRIPT = r"""
@@ -71,17 +60,11 @@ cat(toJSON(list(
 """
 
 
-def run_moscale(data: pd.DataFrame):
-    return invariance(MODEL, data, "gender", stop_on_failure=False, structural=False)
-
-
 def time_moscale(data: pd.DataFrame, repeat: int) -> tuple[list[float], dict]:
-    res = run_moscale(data)  # warm-up (imports, caches)
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        res = run_moscale(data)
-        times.append(time.perf_counter() - t0)
+    """Seconds of each run of the moscale ladder, and its figures to compare with lavaan's."""
+    times, res = timed_runs(
+        lambda: invariance(MODEL, data, "gender", stop_on_failure=False, structural=False), repeat
+    )
     steps = res.steps.set_index("step")
     figures = {
         "chisq": [float(steps.loc[s, "chisq"]) for s in STEPS],
@@ -92,43 +75,20 @@ def time_moscale(data: pd.DataFrame, repeat: int) -> tuple[list[float], dict]:
 
 
 def time_lavaan(repeat: int) -> tuple[list[float], dict] | None:
-    rscript = shutil.which("Rscript")
-    if rscript is None:
+    """Seconds of each run of the lavaan ladder and its figures; None when R was skipped."""
+    res = lavaan_on_bfi(R_SCRIPT, MODEL, repeat)
+    if res is None:
         return None
-    with tempfile.TemporaryDirectory() as tmp:
-        script = Path(tmp) / "bench.R"
-        script.write_text(R_SCRIPT)
-        model = Path(tmp) / "model.lav"
-        model.write_text(MODEL + "\n")
-        out = subprocess.run(
-            [rscript, str(script), str(DATA), str(model), str(repeat)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    res = json.loads(out.stdout.strip().splitlines()[-1])
     return list(res["times"]), {k: list(res[k]) for k in ("chisq", "cfi", "diff")}
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--no-check", action="store_true", help="do not fail when slower than 2x")
-    args = ap.parse_args(argv)
-    data = pd.read_csv(DATA)
-    ours, ours_fig = time_moscale(data, args.repeat)
-    t_ours = statistics.median(ours)
-    print(f"moscale invariance   median {t_ours:.3f} s  ({', '.join(f'{t:.3f}' for t in ours)})")
-    lav = time_lavaan(args.repeat)
-    if lav is None:
-        print("Rscript not found: lavaan not timed.")
+    args = parser(__doc__, repeats=5, flag="--repeat", no_check=True).parse_args(argv)
+    labels = ("moscale invariance  ", "lavaan 4 x cfa + fitMeasures + lavTestLRT ")
+    race = versus_lavaan(time_moscale, time_lavaan, args.repeat, labels)
+    if race is None:
         return 0
-    lav_times, lav_fig = lav
-    t_lav = statistics.median(lav_times)
-    print(
-        f"lavaan 4 x cfa + fitMeasures + lavTestLRT  median {t_lav:.3f} s  ({', '.join(f'{t:.3f}' for t in lav_times)})"
-    )
-    ratio = t_lav / t_ours
+    ratio, ours_fig, lav_fig = race
     print(f"speed-up: {ratio:.1f}x (target >= 2x)")
     worst = max(
         abs(a - b)

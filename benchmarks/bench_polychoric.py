@@ -12,34 +12,15 @@ the cores with ``parallel::mclapply``).
 
 from __future__ import annotations
 
-import argparse
-import json
-import shutil
-import subprocess
 import sys
-import time
-from collections.abc import Callable
-from pathlib import Path
 
-import pandas as pd
+from _common import best_of, load_bfi, parser, print_ratio_table, print_speedup, r_timings
 
 from moscale.analysis.polychoric import polychoric
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def best_of(fn: Callable[[], object], repeats: int) -> float:
-    fn()  # warm-up (imports, caches)
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
 
 def python_timings(repeats: int) -> dict[str, float]:
-    bfi = pd.read_csv(ROOT / "tests" / "data" / "bfi.csv").iloc[:, :25]
+    bfi = load_bfi(items_only=True)
     return {
         "lavaan_listwise": best_of(lambda: polychoric(bfi), repeats),
         "lavaan_pairwise": best_of(lambda: polychoric(bfi, missing="pairwise"), repeats),
@@ -49,48 +30,16 @@ def python_timings(repeats: int) -> dict[str, float]:
     }
 
 
-def r_timings(repeats: int) -> dict[str, float] | None:
-    rscript = shutil.which("Rscript")
-    if rscript is None:
-        print("Rscript not found: R timings skipped.")
-        return None
-    proc = subprocess.run(
-        [rscript, str(ROOT / "benchmarks" / "bench_polychoric.R"), str(repeats)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode != 0:
-        print("R timings skipped (are psych and lavaan installed?):", proc.stderr.strip()[-300:])
-        return None
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeats", type=int, default=5)
-    args = ap.parse_args(argv)
+    args = parser(__doc__, repeats=5).parse_args(argv)
     py = python_timings(args.repeats)
-    r = r_timings(args.repeats)
+    r = r_timings(__file__, args.repeats, needs="are psych and lavaan installed?")
     print(f"bfi, 25 items x 2,800 rows; best of {args.repeats}")
-    print(
-        f"{'task (conventions, missing)':30s} {'moscale (s)':>12s} {'R (s)':>10s} {'R/moscale':>10s}"
-    )
-    for key, t in py.items():
-        if r is not None and key in r:
-            print(f"{key:30s} {t:12.4f} {r[key]:10.4f} {r[key] / t:10.1f}")
-        else:
-            print(f"{key:30s} {t:12.4f} {'-':>10s} {'-':>10s}")
+    print_ratio_table(py, r, "R", (30, 10, 10), first="task (conventions, missing)")
     if r is not None:
-        lav = r["lavaan_listwise"] / py["lavaan_listwise"]
-        psy = r["psych_pairwise"] / py["psych_pairwise"]
-        print(
-            f"target >= 5x faster than lavaan lavCor: {lav:.1f}x ({'met' if lav >= 5 else 'NOT met'})"
-        )
-        print(
-            f"target >= 30x faster than psych polychoric: {psy:.1f}x ({'met' if psy >= 30 else 'NOT met'})"
-        )
+        lav, psy = "lavaan_listwise", "psych_pairwise"
+        print_speedup("target >= 5x faster than lavaan lavCor", r[lav], py[lav], 5)
+        print_speedup("target >= 30x faster than psych polychoric", r[psy], py[psy], 30)
     return 0
 
 

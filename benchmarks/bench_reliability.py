@@ -13,22 +13,15 @@ Target: alpha with the bootstrap interval under 1 s.
 
 from __future__ import annotations
 
-import argparse
-import json
-import shutil
-import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _common import best_of, parser, print_ratio_table, r_timings, verdict
 
 from moscale.analysis.reliability import reliability
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def simulate(n: int = 5000, k: int = 10, seed: int = 1) -> pd.DataFrame:
@@ -39,43 +32,8 @@ def simulate(n: int = 5000, k: int = 10, seed: int = 1) -> pd.DataFrame:
     return pd.DataFrame(x.astype(int), columns=[f"item{j + 1}" for j in range(k)])
 
 
-def best_of(fn: Callable[[], object], repeats: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
-
-
-def r_timings(csv: Path, repeats: int, n_boot: int) -> dict[str, float] | None:
-    rscript = shutil.which("Rscript")
-    if rscript is None:
-        print("Rscript not found: R timings skipped.")
-        return None
-    proc = subprocess.run(
-        [
-            rscript,
-            str(ROOT / "benchmarks" / "bench_reliability.R"),
-            str(csv),
-            str(repeats),
-            str(n_boot),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode != 0:
-        print("R timings skipped (is psych installed?):", proc.stderr.strip()[-300:])
-        return None
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeats", type=int, default=3)
+    ap = parser(__doc__, repeats=3)
     ap.add_argument("--n-boot", type=int, default=2000)
     args = ap.parse_args(argv)
     x = simulate()
@@ -91,24 +49,19 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         csv = Path(tmp) / "sim.csv"
         x.to_csv(csv, index=False)
-        r = r_timings(csv, args.repeats, args.n_boot)
+        r = r_timings(__file__, csv, args.repeats, args.n_boot, needs="is psych installed?")
     print(f"5,000 x 10 items; {args.n_boot} bootstrap resamples; best of {args.repeats}")
     labels = {
         "alpha_point": "alpha, Feldt CI (no bootstrap)",
         "alpha_boot": "alpha + bootstrap CIs",
         "full": "full (omega, ordinal, bootstrap)",
     }
-    print(f"{'task':34s} {'moscale (s)':>12s} {'psych (s)':>10s} {'psych/moscale':>14s}")
-    for key, t in py.items():
-        if r is not None and key in r:
-            print(f"{labels[key]:34s} {t:12.4f} {r[key]:10.4f} {r[key] / t:14.1f}")
-        else:
-            print(f"{labels[key]:34s} {t:12.4f} {'-':>10s} {'-':>14s}")
+    print_ratio_table(py, r, "psych", (34, 10, 14), labels=labels)
     if r is not None:
         print(f"psych omega(nfactors = 1) alone: {r['omega_1f']:.4f} s")
     t = py["alpha_boot"]
     print(
-        f"target: alpha with {args.n_boot}-resample bootstrap CI < 1 s: {t:.3f} s ({'met' if t < 1 else 'NOT met'})"
+        f"target: alpha with {args.n_boot}-resample bootstrap CI < 1 s: {t:.3f} s ({verdict(t < 1)})"
     )
     return 0
 

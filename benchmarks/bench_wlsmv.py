@@ -5,7 +5,7 @@ correlations and their asymptotic covariance matrix, the DWLS fit, robust standa
 scaled-and-shifted test, the baseline model and the fit measures (lavaan: ``cfa()`` followed by
 ``fitMeasures()``; moscale: ``cfa_ordinal()``, which computes all fit measures). lavaan is timed
 inside R (after the packages are loaded) through an ``Rscript`` subprocess in the same run; the R
-part is skipped when ``Rscript`` is not installed.
+part is skipped, with a message, when ``Rscript`` or lavaan is missing.
 
 Usage::
 
@@ -16,25 +16,14 @@ Exits with status 1 if moscale is not at least 2x faster than lavaan (unless ``-
 
 from __future__ import annotations
 
-import argparse
-import json
-import shutil
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
-from pathlib import Path
 
 import pandas as pd
+from _common import FIVE_FACTORS, lavaan_on_bfi, parser, timed_runs, versus_lavaan
 
 from moscale.analysis.cfa.wls import cfa_ordinal
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "tests" / "data" / "bfi.csv"
-MODEL = "\n".join(
-    f"{f} =~ " + " + ".join(f"{f}{i}" for i in range(1, 6)) for f in ("A", "C", "E", "N", "O")
-)
+MODEL = FIVE_FACTORS
 KEYS = (
     "chisq",
     "df",
@@ -69,54 +58,27 @@ cat(toJSON(list(times = times, fit = as.list(fm[c(%s)]), nobs = lavInspect(fit, 
 
 
 def time_moscale(data: pd.DataFrame, repeat: int) -> tuple[list[float], dict]:
-    res = cfa_ordinal(MODEL, data)  # warm-up (imports, caches)
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        res = cfa_ordinal(MODEL, data)
-        times.append(time.perf_counter() - t0)
+    """Seconds of each moscale WLSMV fit, and its fit measures to compare with lavaan's."""
+    times, res = timed_runs(lambda: cfa_ordinal(MODEL, data), repeat)
     return times, {k: res.fit[k] for k in KEYS} | {"nobs": res.ntotal}
 
 
 def time_lavaan(repeat: int) -> tuple[list[float], dict] | None:
-    rscript = shutil.which("Rscript")
-    if rscript is None:
-        return None
+    """Seconds of each lavaan WLSMV fit and its fit measures; None when R was skipped."""
     keys = ", ".join(f'"{k}"' for k in KEYS)
-    with tempfile.TemporaryDirectory() as tmp:
-        script = Path(tmp) / "bench.R"
-        script.write_text(R_SCRIPT % keys)
-        model = Path(tmp) / "model.lav"
-        model.write_text(MODEL + "\n")
-        out = subprocess.run(
-            [rscript, str(script), str(DATA), str(model), str(repeat)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    res = json.loads(out.stdout.strip().splitlines()[-1])
+    res = lavaan_on_bfi(R_SCRIPT % keys, MODEL, repeat)
+    if res is None:
+        return None
     return list(res["times"]), dict(res["fit"]) | {"nobs": res["nobs"]}
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--no-check", action="store_true", help="do not fail when slower than 2x")
-    args = ap.parse_args(argv)
-    data = pd.read_csv(DATA)
-    ours, ours_fit = time_moscale(data, args.repeat)
-    t_ours = statistics.median(ours)
-    print(f"moscale cfa_ordinal  median {t_ours:.3f} s  ({', '.join(f'{t:.3f}' for t in ours)})")
-    lav = time_lavaan(args.repeat)
-    if lav is None:
-        print("Rscript not found: lavaan not timed.")
+    args = parser(__doc__, repeats=5, flag="--repeat", no_check=True).parse_args(argv)
+    labels = ("moscale cfa_ordinal ", "lavaan cfa+fitMeasures")
+    race = versus_lavaan(time_moscale, time_lavaan, args.repeat, labels)
+    if race is None:
         return 0
-    lav_times, lav_fit = lav
-    t_lav = statistics.median(lav_times)
-    print(
-        f"lavaan cfa+fitMeasures median {t_lav:.3f} s  ({', '.join(f'{t:.3f}' for t in lav_times)})"
-    )
-    ratio = t_lav / t_ours
+    ratio, ours_fit, lav_fit = race
     print(f"speed-up: {ratio:.1f}x")
     print(f"{'measure':<14}{'moscale':>14}{'lavaan':>14}")
     worst = 0.0
