@@ -493,7 +493,7 @@ class CFAResult:
     def modification_indices(self, minimum: float = 0.0) -> pd.DataFrame:
         """Modification indices for omitted loadings and residual covariances (and fixed
         parameters), sorted by size (lavaan ``modindices(sort. = TRUE)``): mi, epc, sepc.lv,
-        sepc.all."""
+        sepc.all, sepc.nox."""
         if "mi" not in self._cache:
             core = self._core
             self._cache["mi"] = modification_indices(core.pt, core.est, core.x)  # type: ignore[union-attr]

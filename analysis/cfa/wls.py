@@ -48,6 +48,10 @@ correction ``c = tr(M' V_ML M Gamma) / df``, ``M = I - D E^-1 D' W`` (correlatio
 ``T_b = -sum_g N_g log|S_g|``, ``c_b = tr(Gamma_cor) / df_b``. lavaan leaves them NA -- and so do
 we, with the reason in ``notes`` -- when a polychoric matrix is not positive definite.
 
+Modification indices (:func:`ordinal_modification_indices`) are the score tests of
+:mod:`.modindices` with this fit function: ``MI = N g^2 / V``, g the gradient of F and V from the
+information ``E`` of the model extended by the candidates (lavaan's ``modindices()``).
+
 SRMR is lavaan's for categorical data: the root mean square of the correlation residuals over
 ``p(p-1)/2 + p`` elements (the diagonal residuals are zero).
 
@@ -89,6 +93,7 @@ from moscale.errors import DataError, ModelError, UserError
 
 from . import fit as fitfun
 from .matrices import ModelMatrices
+from .modindices import MI_COLUMNS, candidate_rows, extended_frame, mi_table, score_test
 from .partable import (
     GROUP_EQUAL_KINDS,
     PT_COLUMNS,
@@ -113,6 +118,7 @@ __all__ = [
     "estimator_spec",
     "maybe_cfa_ordinal",
     "ordinal_composite_reliability",
+    "ordinal_modification_indices",
     "parse_ordinal_model",
 ]
 
@@ -715,6 +721,13 @@ class OrdinalModel:
             j_cor = (sc[pi] * sc[pj])[:, None] * d_s[:, pi, pj].T + sigma[pi, pj][:, None] * (
                 sc[pj][:, None] * dsc[pi] + sc[pi][:, None] * dsc[pj]
             )
+            if not self.delta and self._sc[g][1].size:
+                # A free scale factor under the theta parameterisation exists only in the extended
+                # model of the modification indices. As lavaan's Jacobian, it rescales the
+                # thresholds alone (the correlations stay those of Sigma).
+                free_sc = np.zeros((self.p, self.npar))
+                np.add.at(free_sc, (self._sc[g][1], self._sc[g][2]), 1.0)
+                j_th = j_th + centred[:, None] * free_sc[tv]
             ni = st.num_idx
             j_var = d_s[:, ni, ni].T
             sig.append(np.concatenate([pr["tau_star"], pr["var"], pr["rho"]]))
@@ -753,7 +766,13 @@ class WLSEstimator:
     the standard errors and the tests.
     """
 
-    def __init__(self, model: OrdinalModel, stats: list[OrdinalGroupStats], spec: EstimatorSpec):
+    def __init__(
+        self,
+        model: OrdinalModel,
+        stats: list[OrdinalGroupStats],
+        spec: EstimatorSpec,
+        weights: list[np.ndarray] | None = None,
+    ):
         self.model = model
         self.stats = stats
         self.spec = spec
@@ -762,20 +781,21 @@ class WLSEstimator:
         self.fg = self.nobs / self.ntotal
         # objective weights: fmin = sum_g (N_g - 1)/(2N) r'Wr
         self.cg = (self.nobs - 1.0) / (2.0 * self.ntotal)
-        self.weights: list[np.ndarray] = []
-        for st in stats:
-            if spec.weight == "WLS":
-                try:
-                    self.weights.append(np.linalg.inv(st.gamma))
-                except np.linalg.LinAlgError as exc:
-                    raise DataError(
-                        "the asymptotic covariance matrix of the thresholds and polychoric "
-                        f"correlations is singular{' in group ' + st.label if st.label else ''}, so full WLS is not possible",
-                        hint="Use estimator='WLSMV' (diagonal weights), which needs no inverse.",
-                    ) from exc
-            else:
-                self.weights.append(st.weight_diagonal(spec.weight))
         self.full = spec.weight == "WLS"
+        # a fitted estimator's weights can be passed on (a full WLS weight is an inverse of Gamma)
+        self.weights = list(weights) if weights is not None else [self._weight(st) for st in stats]
+
+    def _weight(self, st: OrdinalGroupStats) -> np.ndarray:
+        if not self.full:
+            return st.weight_diagonal(self.spec.weight)
+        try:
+            return np.linalg.inv(st.gamma)
+        except np.linalg.LinAlgError as exc:
+            raise DataError(
+                "the asymptotic covariance matrix of the thresholds and polychoric "
+                f"correlations is singular{' in group ' + st.label if st.label else ''}, so full WLS is not possible",
+                hint="Use estimator='WLSMV' (diagonal weights), which needs no inverse.",
+            ) from exc
 
     def _wr(self, g: int, r: np.ndarray) -> np.ndarray:
         w = self.weights[g]
@@ -1584,10 +1604,25 @@ class OrdinalCFAResult:
         return self._cache["wls_parts"]
 
     def modification_indices(self, minimum: float = 0.0) -> pd.DataFrame:
-        raise ModelError(
-            "modification indices are not available for ordinal (WLSMV) models yet",
-            hint="Inspect the correlation residuals (result.residuals()) for local misfit instead.",
-        )
+        """Modification indices of the omitted loadings and residual covariances (and of the fixed
+        parameters the model can identify), sorted by size, as lavaan's ``modindices(sort. =
+        TRUE)`` for a DWLS/WLSMV fit: ``lhs``, ``op``, ``rhs``, (``group``,) ``mi``, ``epc``,
+        ``sepc.lv``, ``sepc.all``, ``sepc.nox``. See :func:`ordinal_modification_indices`."""
+        if "mi" not in self._cache:
+            with _single_thread_blas():
+                self._cache["mi"] = ordinal_modification_indices(
+                    self._pt,  # type: ignore[arg-type]
+                    self.sample,
+                    self.spec,
+                    self.x,
+                    weights=self._est.weights if self._est is not None else None,
+                    details=self._details(),
+                )
+        out = self._cache["mi"]
+        out = out[out["mi"] >= minimum].reset_index(drop=True)
+        if self.ngroups == 1:
+            out = out.drop(columns="group")
+        return out
 
     def composite_reliability(self, ord_scale: bool = True) -> pd.DataFrame:
         """Composite reliability per factor (and group); see :func:`ordinal_composite_reliability`."""
@@ -2596,6 +2631,85 @@ class _RowMap:
             std_all[m] = vals[m] / sd_l[m]
             std_all[op == "~*~"] = 1.0  # lavaan: a scale factor is 1 on the standardized scale
         return vals, std_lv, std_all
+
+
+# ---------------------------------------------------------------------------------------------
+# Modification indices
+# ---------------------------------------------------------------------------------------------
+def ordinal_modification_indices(
+    opt: OrdinalParTable,
+    stats: list[OrdinalGroupStats],
+    spec: EstimatorSpec,
+    x: np.ndarray,
+    weights: list[np.ndarray] | None = None,
+    details: list[dict] | None = None,
+) -> pd.DataFrame:
+    """Modification indices of an ordinal CFA fitted by DWLS/WLSMV (or ULS, WLS): lavaan's
+    ``modindices()``.
+
+    The score test of :mod:`.modindices` with the least-squares fit function: for the model
+    extended by the candidates (fixed rows, omitted loadings and residual covariances), at the
+    estimates,
+
+        g = -sum_g (N_g - 1)/N  Delta_g' W_g (s_g - sigma_g)
+        I = sum_g  N_g/N        Delta_g' W_g Delta_g
+        V_j = I_jj - I_j2 I_22^-1 I_2j,   MI_j = N g_j^2 / V_j,   EPC_j = -g_j / V_j
+
+    with Delta_g the Jacobian of the thresholds and polychoric correlations and W_g the estimator's
+    weight matrix (diag(Gamma_g)^-1 for DWLS/WLSMV); the scaled-and-shifted correction of WLSMV does
+    not enter (lavaan 0.6.14, ``lav_model_gradient()`` and ``lav_model_information_expected()``).
+    Thresholds, intercepts and scale factors the model cannot identify (V_j ~ 0: an item's
+    intercept next to its free thresholds, a first-group scale factor, a residual variance under
+    the delta parameterisation) get no index, as in lavaan. sepc.lv / sepc.all standardize |EPC|
+    with the model's scales at the estimates (latent response y* standard deviations 1/Delta, the
+    residual variances for residual covariances: lavaan's ``cov.std = TRUE``).
+
+    Parameters
+    ----------
+    opt, stats, spec, x
+        The fitted parameter table, sample statistics, estimator and estimates.
+    weights, details
+        The fitted estimator's weight matrices and the fitted model's ``details(x)`` (recomputed
+        when not given).
+
+    Returns
+    -------
+    DataFrame
+        ``lhs``, ``op``, ``rhs``, ``group``, ``mi``, ``epc``, ``sepc.lv``, ``sepc.all``,
+        ``sepc.nox``, largest mi first.
+
+    References
+    ----------
+    Sorbom, D. (1989). Model modification. *Psychometrika*, 54, 371-384.
+    Rosseel, Y. (2012). lavaan: An R package for structural equation modeling. *Journal of
+    Statistical Software*, 48(2), 1-36.
+    """
+    f = opt.frame
+    cand = candidate_rows(f, opt.ov_names, opt.lv_names, opt.ngroups)
+    if cand.empty:
+        return pd.DataFrame(columns=MI_COLUMNS)
+    npar = opt.npar
+    ext = extended_frame(f, cand, npar)
+    opt_ext = OrdinalParTable(
+        ext, list(opt.ov_names), list(opt.lv_names), opt.ngroups, opt.parameterization
+    )
+    est_ext = WLSEstimator(OrdinalModel(opt_ext, stats), stats, spec, weights=weights)
+    x_ext = np.concatenate([x, cand["value"].to_numpy(dtype=float)])
+    _, grad = est_ext.objective_gradient(x_ext)
+    info, _ = est_ext.information(x_ext)
+    mi, epc = score_test(grad, info, npar, est_ext.ntotal)
+    # standardize |EPC| as if it were the candidate's value, with the fitted model's scales
+    rows = cand.assign(
+        value=np.abs(epc), free=0, derived=False, id=0, user=10, ustart=np.nan, label="", plabel=""
+    )
+    cand_pt = OrdinalParTable(
+        rows, list(opt.ov_names), list(opt.lv_names), opt.ngroups, opt.parameterization
+    )
+    if details is None:
+        details = OrdinalModel(opt, stats).details(x)
+    _, std_lv, std_all = _RowMap(cand_pt).standardize(x, details)
+    sign = np.sign(epc)
+    return mi_table(cand, mi, epc, sign * std_lv, sign * std_all)
 
 
 # ---------------------------------------------------------------------------------------------
