@@ -292,9 +292,26 @@ def test_wlsmv_json_equals_direct_calls_and_lavaan(bfi_wlsmv):
     assert "scaled-shifted" in note and "shift" in note
     assert "latent response" in note
     assert "Green & Yang" in table(section, "cfa_reliability").note
-    # modification indices are not available for WLSMV: said, not crashed
-    assert res["modification_indices"] == []
-    assert any("Modification indices are not available" in p for p in section.paragraphs)
+    # modification indices of the WLSMV fit: the ten largest of at least 10, as the direct call
+    # gives them and as lavaan's modindices() on the same complete cases
+    # (tests/reference/modindices_wlsmv.R, block bfi5)
+    mis = res["modification_indices"]
+    top = direct.modification_indices(minimum=10).head(10)
+    assert [(r["lhs"], r["op"], r["rhs"]) for r in mis] == list(
+        zip(top["lhs"], top["op"], top["rhs"], strict=True)
+    )
+    lav = load_reference("modindices_wlsmv.json")["bfi5"]["mi"]
+    lav_rows = {
+        (lhs, op, rhs): i
+        for i, (lhs, op, rhs) in enumerate(zip(lav["lhs"], lav["op"], lav["rhs"], strict=True))
+    }
+    for r in mis:
+        i = lav_rows[(r["lhs"], r["op"], r["rhs"])]
+        assert_close(r["mi"], lav["mi"][i], f"mi {r['lhs']} {r['op']} {r['rhs']}", rel=1e-3)
+        for col in ("epc", "sepc.lv", "sepc.all"):
+            assert_close(r[col], lav[col][i], f"{col} {r['lhs']} {r['rhs']}", rel=1e-3)
+    assert (mis[0]["lhs"], mis[0]["rhs"]) == ("N", "O4")
+    assert not any("Modification indices are not available" in p for p in section.paragraphs)
 
 
 def test_robust_indices_na_reason_is_printed():
