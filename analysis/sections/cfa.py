@@ -35,6 +35,8 @@ from moscale.analysis.report import Figure, Section
 from moscale.analysis.tables import Table, format_value
 from moscale.errors import UserError
 
+from .engine_fi import engine_text
+
 STEP = "confirmatory factor analysis"
 
 #: Estimators for ordered-categorical items (least squares on polychoric correlations).
@@ -725,10 +727,12 @@ def warn(ctx: Any, section: Section, message: str, summary: bool = True) -> None
         ctx.warn(message)
 
 
-def error_text(exc: Exception) -> str:
+def error_text(exc: Exception, lang: str = "en") -> str:
+    """An error's message and hint in ``lang`` (English, as the engine wrote it, by default)."""
     if isinstance(exc, UserError):
-        return exc.message + (f" ({exc.hint})" if exc.hint else "")
-    return str(exc) or type(exc).__name__
+        hint = f" ({engine_text(exc.hint, lang)})" if exc.hint else ""
+        return engine_text(exc.message, lang) + hint
+    return engine_text(str(exc), lang) or type(exc).__name__
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -743,37 +747,9 @@ def matrix(frame: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-_REASONS_FI = (
-    (
-        r"^ordinal treatment requested",
-        "järjestysasteikollista käsittelyä pyydettiin (--ordinal yes)",
-    ),
-    (r"^continuous treatment requested", "jatkuvaa käsittelyä pyydettiin (--ordinal no)"),
-    (
-        r"^(\d+) item\(s\) have fewer than five response categories \(e\.g\. ([^)]+)\)",
-        "{0} väittämällä on alle viisi vastausluokkaa (esim. {1}), joten kaikkia väittämiä "
-        "käsitellään järjestysasteikollisina",
-    ),
-    (
-        r"^(\d+) item\(s\) are strongly skewed \(\|skew\| > 2, e\.g\. ([^)]+)\)",
-        "{0} väittämän jakauma on voimakkaasti vino (|vinous| > 2, esim. {1}), joten kaikkia "
-        "väittämiä käsitellään järjestysasteikollisina",
-    ),
-    (
-        r"^every item has five or more categories",
-        "jokaisella väittämällä on vähintään viisi vastausluokkaa eikä yksikään jakauma ole "
-        "voimakkaasti vino, joten väittämiä käsitellään jatkuvina ja estimaattorina on robusti MLR",
-    ),
-)
-
-
 def ordinal_reason_fi(reason: str) -> str:
     """The pipeline's (English) reason for the item treatment, in Finnish."""
-    for pattern, text in _REASONS_FI:
-        m = re.match(pattern, reason or "")
-        if m:
-            return text.format(*m.groups())
-    return reason
+    return engine_text(reason, "fi")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -944,10 +920,10 @@ def build(ctx: Any) -> Section:
     try:
         res = fit_model(ctx.model, data, settings)
     except (UserError, np.linalg.LinAlgError, FloatingPointError) as exc:
-        msg = t["failed"].format(error=error_text(exc))
+        msg = t["failed"].format(error=error_text(exc, ctx.lang))
         warn(ctx, section, msg, summary=False)
         ctx.warn(msg)
-        ctx.summary.append(t["failed_summary"].format(error=error_text(exc)))
+        ctx.summary.append(t["failed_summary"].format(error=error_text(exc, ctx.lang)))
         ctx.results["cfa"] = {
             "fitted": False,
             "model": ctx.model,
@@ -1047,7 +1023,8 @@ def _describe(
     engine = _engine_notes(res)
     if engine:
         notes_out.extend(engine)
-        section.paragraphs.append(t["engine_notes"].format(notes=" ".join(engine)))
+        notes = " ".join(engine_text(n, lang) for n in engine)
+        section.paragraphs.append(t["engine_notes"].format(notes=notes))
 
     # --- fit --------------------------------------------------------------------------------------
     fm = {k: (float(v) if finite(v) else None) for k, v in res.fit_measures().items()}
@@ -1060,12 +1037,13 @@ def _describe(
         fit_text = fit_intro(fit, lang) + fit_sentence(fit, lang)
         section.paragraphs.append(fit_text + ".")
         if fit.get("reason"):
-            section.paragraphs.append(t["fit_fallback"].format(reason=fit["reason"]))
+            reason = engine_text(fit["reason"], lang)
+            section.paragraphs.append(t["fit_fallback"].format(reason=reason))
         elif finite(fm.get("chisq.scaling.factor")) and not finite(fm.get("cfi.robust")):
             # WLSMV reports the scaled indices; the robust ones are NA here, and lavaan's would be too
             why = _robust_reason(res) or t["fit_fallback_generic"]
             results["robust_na_reason"] = why
-            section.paragraphs.append(t["robust_na"].format(reason=why))
+            section.paragraphs.append(t["robust_na"].format(reason=engine_text(why, lang)))
         section.paragraphs.append(fit_judgement(fit, lang))
         ctx.summary.append(
             t["summary_fit"].format(
@@ -1297,7 +1275,7 @@ def _reliability(
             cr = composite_reliability(res)
         av = ave(res)
     except (UserError, np.linalg.LinAlgError) as exc:
-        warn(ctx, section, t["cr_failed"].format(error=error_text(exc)), summary=False)
+        warn(ctx, section, t["cr_failed"].format(error=error_text(exc, ctx.lang)), summary=False)
         return empty, empty
     return cr, av
 
@@ -1359,7 +1337,7 @@ def _second_order(
         warn(
             ctx,
             section,
-            t["second_failed"].format(higher=label_list, error=error_text(exc)),
+            t["second_failed"].format(higher=label_list, error=error_text(exc, ctx.lang)),
             summary=False,
         )
         return {"model": model, "fitted": False, "error": error_text(exc)}
@@ -1506,7 +1484,7 @@ def _modindices(ctx: Any, section: Section, res: Any, labels: dict[str, str]) ->
     try:
         mi = res.modification_indices(minimum=MI_MINIMUM)
     except (UserError, np.linalg.LinAlgError) as exc:
-        section.paragraphs.append(t["mi_unavailable"].format(error=error_text(exc)))
+        section.paragraphs.append(t["mi_unavailable"].format(error=error_text(exc, ctx.lang)))
         return []
     mi = mi.sort_values("mi", ascending=False).head(MI_TOP).reset_index(drop=True)
     out = records(mi)

@@ -27,6 +27,7 @@ from moscale.analysis.report import Figure, Section
 from moscale.analysis.tables import Table, format_value
 from moscale.errors import UserError
 
+from .engine_fi import engine_text
 from .items import item_label
 
 STEP = "exploratory factor analysis"
@@ -487,7 +488,8 @@ def build(ctx: Any) -> Section:
         try:
             return fn()
         except UserError as exc:
-            warnings.append(t["w_step"].format(step=t["steps"][step], error=exc.message))
+            error = engine_text(exc.message, ctx.lang)
+            warnings.append(t["w_step"].format(step=t["steps"][step], error=error))
             results.setdefault("failed", {})[step] = exc.message
             return None
 
@@ -768,7 +770,7 @@ def build(ctx: Any) -> Section:
             )
         for note in res.notes:
             if not note.startswith("Heywood"):
-                section.paragraphs.append(t["p_efa_notes"].format(note=note))
+                section.paragraphs.append(t["p_efa_notes"].format(note=engine_text(note, ctx.lang)))
         if res.heywood:
             warnings.append(t["w_heywood"].format(items=", ".join(res.heywood)))
         if not res.converged:

@@ -22,6 +22,7 @@ from moscale.errors import UserError
 
 from ..report import Section
 from ..tables import Table
+from .engine_fi import engine_text
 
 STEP = "firm-level agreement and aggregation"
 
@@ -199,9 +200,9 @@ def build(ctx: Any) -> Section | None:
     try:
         agg = aggregate(ctx.dataset, cluster, rwg_min=RWG_MIN, dimensions=dims)
     except UserError as exc:
-        msg = t["failed"].format(cluster=cluster, message=exc.message)
+        msg = t["failed"].format(cluster=cluster, message=engine_text(exc.message, ctx.lang))
         if exc.hint:
-            msg += " " + t["hint"].format(hint=exc.hint)
+            msg += " " + t["hint"].format(hint=engine_text(exc.hint, ctx.lang))
         ctx.warn(msg)
         section.warnings.append(msg)
         ctx.results["firm"] = {"cluster": cluster, "error": exc.message, "hint": exc.hint}

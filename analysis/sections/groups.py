@@ -36,6 +36,7 @@ from moscale.errors import UserError
 
 from ..report import Figure, Section
 from ..tables import Table, format_value
+from .engine_fi import engine_text
 
 STEP = "measurement invariance and group comparisons"
 
@@ -931,10 +932,12 @@ def _invariance(
         plan = _plan(ctx, group, gcol)
     except UserError as exc:  # e.g. an item name lavaan syntax cannot express
         msg = t["failed"].format(
-            group=variable_name(ctx, group), what=t["whole_model"], message=exc.message
+            group=variable_name(ctx, group),
+            what=t["whole_model"],
+            message=engine_text(exc.message, lang),
         )
         if exc.hint:
-            msg += " " + t["failed_hint"].format(hint=exc.hint)
+            msg += " " + t["failed_hint"].format(hint=engine_text(exc.hint, lang))
         _warn(ctx, section, msg)
         out["errors"].append({"unit": "model", "message": exc.message, "hint": exc.hint})
         out["unit"] = "none"
@@ -999,10 +1002,10 @@ def _invariance(
         if isinstance(res, UserError):
             exc = res
             msg = t["failed"].format(
-                group=variable_name(ctx, group), what=what, message=exc.message
+                group=variable_name(ctx, group), what=what, message=engine_text(exc.message, lang)
             )
             if exc.hint:
-                msg += " " + t["failed_hint"].format(hint=exc.hint)
+                msg += " " + t["failed_hint"].format(hint=engine_text(exc.hint, lang))
             _warn(ctx, section, msg)
             out["errors"].append({"unit": name, "message": exc.message, "hint": exc.hint})
             continue
@@ -1322,9 +1325,11 @@ def _comparison(ctx, group, data, score_cols, levels, labels, section, obj) -> d
     try:
         comp = compare_groups(data, score_cols, group, invariance=inv, adjust="holm")
     except UserError as exc:
-        msg = t["comparison_failed"].format(group=variable_name(ctx, group), message=exc.message)
+        msg = t["comparison_failed"].format(
+            group=variable_name(ctx, group), message=engine_text(exc.message, lang)
+        )
         if exc.hint:
-            msg += " " + t["failed_hint"].format(hint=exc.hint)
+            msg += " " + t["failed_hint"].format(hint=engine_text(exc.hint, lang))
         _warn(ctx, section, msg)
         return {"error": exc.message, "hint": exc.hint}
     obj["comparison"] = comp

@@ -20,6 +20,8 @@ from moscale.analysis.report import Figure, Section
 from moscale.analysis.tables import Table
 from moscale.errors import UserError
 
+from .engine_fi import engine_text
+
 STEP = "item statistics"
 
 #: Marked non-normality of an item (Curran, West & Finch, 1996).
@@ -220,7 +222,8 @@ def build(ctx: Any) -> Section:
             st = item_statistics(ds.items[its], scale_range=rng)
             st_given = item_statistics(given[its], scale_range=rng)
         except UserError as exc:
-            warnings.append(t["w_failed"].format(dim=label, error=exc.message))
+            error = engine_text(exc.message, ctx.lang)
+            warnings.append(t["w_failed"].format(dim=label, error=error))
             continue
         found[key] = st
         n_items += len(its)

@@ -9,7 +9,6 @@ says so instead of guessing.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import numpy as np
@@ -21,6 +20,8 @@ from moscale.analysis.report import Figure, Section
 from moscale.analysis.screening import RULES
 from moscale.analysis.tables import Table, format_value
 from moscale.errors import UserError
+
+from .engine_fi import engine_text
 
 STEP = "data quality"
 
@@ -385,41 +386,6 @@ TEXT: dict[str, dict[str, Any]] = {
     },
 }
 
-#: Finnish wording of the screening cut-offs (screening.py writes them in English): pattern ->
-#: template with the pattern's groups. An unmatched cut-off is shown as written.
-_CUTOFF_FI = (
-    (
-        r"longest run of identical answers > (\S+) \(of (\d+) items\)",
-        "pisin samojen vastausten jono > {0} ({1} väittämästä)",
-    ),
-    (r"IRV < (\S+)", "IRV < {0}"),
-    (
-        r"D² > (\S+) = χ²\((\d+)\) quantile at (\S+) \(p < (\S+)\)",
-        "D² > {0} = χ²({1})-jakauman {2}-kvantiili (p < {3})",
-    ),
-    (
-        r"even-odd index > (\S+) \(Spearman-Brown consistency below (\S+);.*",
-        "parillinen–pariton-indeksi > {0} (Spearman–Brown-korjattu johdonmukaisuus alle {1}; "
-        "careless ≥ 1.2.1: suurempi = huolimattomampi)",
-    ),
-    (
-        r"synonym correlation < (\S+) over (\d+) item pairs with r > (\S+)",
-        "synonyymikorrelaatio < {0} ({1} väittämäparia, joiden r > {2})",
-    ),
-    (
-        r"antonym correlation > (\S+) over (\d+) item pairs with r < (\S+) \(answers as given\)",
-        "antonyymikorrelaatio > {0} ({1} väittämäparia, joiden r < {2}; vastaukset sellaisinaan)",
-    ),
-    (
-        r"more than (\d+) of (\d+) instructed-response item\(s\) failed",
-        "yli {0}/{1} tarkistuskysymyksestä väärin",
-    ),
-    (
-        r"fewer than (\S+) s per item \((\d+) items shown\)",
-        "alle {0} s väittämää kohden ({1} väittämää näytetty)",
-    ),
-)
-
 
 def _text(ctx: Any) -> dict[str, Any]:
     return TEXT.get(ctx.lang, TEXT["en"])
@@ -427,35 +393,12 @@ def _text(ctx: Any) -> dict[str, Any]:
 
 def cutoff_text(cutoff: str, lang: str) -> str:
     """A screening cut-off in the report language (screening.py states them in English)."""
-    if lang != "fi":
-        return cutoff
-    for pattern, template in _CUTOFF_FI:
-        m = re.fullmatch(pattern, cutoff)
-        if m:
-            return template.format(*m.groups())
-    return cutoff
-
-
-#: Finnish wording of the reasons screening.py gives for a rule computed but not flagged.
-_WITHHELD_FI = (
-    (
-        r"only (\d+) dimensions: .* fewer than (\d+), .*",
-        "vain {0} ulottuvuutta: indeksi korreloi puolikkaiden keskiarvoja ulottuvuuksien yli ja "
-        "merkitsee alle {1} ulottuvuudella huolellisiakin vastaajia sattumalta, joten se "
-        "raportoidaan ilman raja-arvoa",
-    ),
-)
+    return engine_text(cutoff, lang)
 
 
 def withheld_text(reason: str, lang: str) -> str:
     """Why a careless-responding rule was computed but not flagged, in the report language."""
-    if lang != "fi":
-        return reason
-    for pattern, template in _WITHHELD_FI:
-        m = re.fullmatch(pattern, reason)
-        if m:
-            return template.format(*m.groups())
-    return reason
+    return engine_text(reason, lang)
 
 
 def _lower_first(text: str) -> str:
@@ -710,7 +653,7 @@ def _missing(
                 )
             )
         except (UserError, ValueError) as exc:  # a figure never stops the report
-            warnings.append(str(exc))
+            warnings.append(engine_text(str(exc), ctx.lang))
         missing_sentence = t["s_missing"].format(
             pct=_pct(total_cells / (n * len(order))), n_complete=counts["complete"]
         )

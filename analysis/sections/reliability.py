@@ -21,6 +21,7 @@ from moscale.analysis.report import Section
 from moscale.analysis.tables import Table, format_value
 from moscale.errors import UserError
 
+from .engine_fi import engine_text
 from .items import item_label, scale_range_of, table_id
 
 STEP = "reliability (bootstrap)"
@@ -469,9 +470,11 @@ def build(ctx: Any) -> Section:
     warnings: list[str] = []
     by_dim, by_ho, failed, failed_ho = compute(ctx)
     for key, msg in failed.items():
-        warnings.append(t["w_failed"].format(dim=ctx.label(key), error=msg))
+        error = engine_text(msg, ctx.lang)
+        warnings.append(t["w_failed"].format(dim=ctx.label(key), error=error))
     for key, msg in failed_ho.items():
-        warnings.append(t["w_ho_failed"].format(scale=higher_order_label(ctx, key), error=msg))
+        error = engine_text(msg, ctx.lang)
+        warnings.append(t["w_ho_failed"].format(scale=higher_order_label(ctx, key), error=error))
 
     reversed_items = [i for i in ds.reversed if i in ds.items.columns]
     any_ordinal = any(r.ordinal_alpha is not None for r in by_dim.values())
@@ -585,7 +588,8 @@ def build(ctx: Any) -> Section:
         for note in res.notes:
             # reliability()'s own notes say what was left out or could not be computed
             if note.startswith(("Left out", "Omega could not", "Ordinal omega could not")):
-                section.paragraphs.append(t["p_notes"].format(dim=label, note=note))
+                note_text = engine_text(note, ctx.lang)
+                section.paragraphs.append(t["p_notes"].format(dim=label, note=note_text))
         if res.alpha is not None and res.alpha < 0.60:
             band = alpha_band(res.alpha)
             warnings.append(
@@ -636,7 +640,8 @@ def build(ctx: Any) -> Section:
             ho_sentences.append(f"{label} {_b(res.omega_hierarchical)}")
         for note in res.notes:
             if note.startswith(("With two sub-dimensions", "Omega hierarchical could not")):
-                section.paragraphs.append(t["p_notes"].format(dim=label, note=note))
+                note_text = engine_text(note, ctx.lang)
+                section.paragraphs.append(t["p_notes"].format(dim=label, note=note_text))
     if ho_rows:
         frame = pd.DataFrame(ho_rows)
         section.tables.append(

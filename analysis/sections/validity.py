@@ -42,6 +42,7 @@ from .cfa import (
     p_text,
     warn,
 )
+from .engine_fi import engine_text
 
 STEP = "discriminant validity and common-method variance"
 
@@ -648,7 +649,7 @@ def _discriminant(
             res, data, bootstrap=boot, seed=ctx.options.seed, progress=progress
         )
     except (UserError, np.linalg.LinAlgError) as exc:
-        warn(ctx, section, t["dv_failed"].format(error=error_text(exc)))
+        warn(ctx, section, t["dv_failed"].format(error=error_text(exc, lang)))
         return {"error": error_text(exc)}
     ctx.found["validity"] = dv
     factors = list(dv.table.index)
@@ -817,7 +818,8 @@ def _discriminant(
         if not n.startswith("HTMT reaches") and "listwise" not in n and "left out" not in n
     ]
     if notes:
-        section.paragraphs.append(t["dv_notes"].format(notes=" ".join(notes)))
+        notes_text = " ".join(engine_text(n, lang) for n in notes)
+        section.paragraphs.append(t["dv_notes"].format(notes=notes_text))
     finite_h = [v for _, _, v, _ in h if finite(v)]
     ctx.summary.append(
         t["summary_dv"].format(
@@ -890,7 +892,7 @@ def _cmv(
     try:
         hr = harman_single_factor(data[items], method="pca")
     except (UserError, np.linalg.LinAlgError) as exc:
-        section.paragraphs.append(t["harman_failed"].format(error=error_text(exc)))
+        section.paragraphs.append(t["harman_failed"].format(error=error_text(exc, ctx.lang)))
     else:
         out["harman"] = hr.to_dict()
         section.paragraphs.append(
@@ -1008,7 +1010,7 @@ def _method_factor(
         args = (model, data, _cmv_kwargs(settings))
         mf = ctx.background.take(("method_factor", model), _method_factor_task, args)
     except (UserError, np.linalg.LinAlgError, FloatingPointError) as exc:
-        warn(ctx, section, t["mf_failed"].format(error=error_text(exc)), summary=False)
+        warn(ctx, section, t["mf_failed"].format(error=error_text(exc, ctx.lang)), summary=False)
         return {"error": error_text(exc)}
     out = mf.to_dict()
     comp = mf.comparison
@@ -1083,7 +1085,8 @@ def _method_factor(
             )
         )
     if mf.improper:
-        warn(ctx, section, t["mf_improper"].format(what="; ".join(mf.improper)), summary=False)
+        what = "; ".join(engine_text(w, ctx.lang) for w in mf.improper)
+        warn(ctx, section, t["mf_improper"].format(what=what), summary=False)
     section.paragraphs.append(t["mf_caveat"])
     return out
 
@@ -1109,7 +1112,9 @@ def _marker(
     try:
         mv = marker_variable(model, data, marker, **_cmv_kwargs(settings))
     except (UserError, np.linalg.LinAlgError, FloatingPointError) as exc:
-        warn(ctx, section, t["marker_failed"].format(error=error_text(exc)), summary=False)
+        warn(
+            ctx, section, t["marker_failed"].format(error=error_text(exc, ctx.lang)), summary=False
+        )
         return {"error": error_text(exc)}
     out = mv.to_dict()
     lw = mv.lindell_whitney
