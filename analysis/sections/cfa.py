@@ -294,6 +294,10 @@ TEXT: dict[str, dict[str, str]] = {
             "sharing wording or a method); freeing parameters to improve fit capitalises on chance "
             "(MacCallum, Roznowski & Necowitz, 1992)."
         ),
+        "mi_note_dwls": (
+            " With ordinal items (WLSMV) the MI is the expected drop in the unscaled DWLS χ², not "
+            "in the scaled-and-shifted χ² of the fit table (as lavaan's modindices())."
+        ),
         "mi_none": "No modification index reaches 10: no single omitted parameter stands out.",
         "mi_unavailable": "Modification indices are not available: {error}",
         "mi_cross": "{item} also loading on {factor}",
@@ -569,6 +573,11 @@ TEXT: dict[str, dict[str, str]] = {
             "teoreettinen peruste (esim. kaksi samankaltaisesti muotoiltua väittämää); pelkän "
             "sopivuuden vuoksi vapautetut parametrit hyödyntävät sattumaa (MacCallum, Roznowski & "
             "Necowitz, 1992)."
+        ),
+        "mi_note_dwls": (
+            " Järjestysasteikollisilla väittämillä (WLSMV) MI on skaalaamattoman DWLS-χ²:n "
+            "odotettu pieneneminen, ei sopivuustaulukon skaalatun ja siirretyn χ²:n (kuten "
+            "lavaanin modindices())."
         ),
         "mi_none": "Yksikään modifikaatioindeksi ei yllä arvoon 10: mikään yksittäinen puuttuva "
         "parametri ei erotu.",
@@ -1525,7 +1534,7 @@ def _modindices(ctx: Any, section: Section, res: Any, labels: dict[str, str]) ->
                 t["col_epc"]: "stat",
                 t["col_sepc"]: "stat",
             },
-            note=t["mi_note"],
+            note=t["mi_note"] + (t["mi_note_dwls"] if ctx.ordinal else ""),
         )
     )
     return out

@@ -374,6 +374,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "diff_WLSMV": "scaled-and-shifted χ² difference test (Satorra, 2000)",
         "level_all": "{level} held for every dimension.",
         "level_some": "{level} held for {dims}.",
+        "none_all": "Not even configural invariance held for any dimension.",
+        "none_some": "Not even configural invariance held for {dims}.",
         "partial": (
             " For {dims}, only partial invariance was reached ({level}) after releasing "
             "parameters found by a specification search (Byrne, Shavelson & Muthén, 1989; "
@@ -572,6 +574,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "diff_WLSMV": "skaalatulla ja siirretyllä χ²-erotustestillä (Satorra, 2000)",
         "level_all": "Kaikilla ulottuvuuksilla {level} piti.",
         "level_some": "{level} piti ulottuvuuksilla {dims}.",
+        "none_all": "Millään ulottuvuudella ei saavutettu edes konfiguraalista invarianssia.",
+        "none_some": "Ulottuvuuksilla {dims} ei saavutettu edes konfiguraalista invarianssia.",
         "partial": (
             " Ulottuvuuksilla {dims} saavutettiin vain osittainen invarianssi ({level}), kun "
             "spesifikaatiohaussa löydettyjä parametreja vapautettiin (Byrne, Shavelson & Muthén, "
@@ -1153,7 +1157,10 @@ class _Writer:
                         continue
                     phrase = LEVEL_WORDS[lang][lvl]
                     phrase = phrase[0].upper() + phrase[1:]
-                    if len(dims) == len(levels):
+                    if lvl == "none":  # "no invariance held" reads as its opposite
+                        key = "none_all" if len(dims) == len(levels) else "none_some"
+                        level_sentences.append(t[key].format(dims=_join(dims, lang)))
+                    elif len(dims) == len(levels):
                         level_sentences.append(t["level_all"].format(level=phrase))
                     else:
                         level_sentences.append(

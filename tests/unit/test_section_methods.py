@@ -278,3 +278,44 @@ def test_json_is_strict(english):
         pd.DataFrame(ctx.results["groups"]["variables"]["industry"]["comparison"]["tests"]),
         pd.DataFrame,
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "all_text", "some_text"),
+    [
+        (
+            "en",
+            "Not even configural invariance held for any dimension.",
+            "Not even configural invariance held for {dim}.",
+        ),
+        (
+            "fi",
+            "Millään ulottuvuudella ei saavutettu edes konfiguraalista invarianssia.",
+            "Ulottuvuuksilla {dim} ei saavutettu edes konfiguraalista invarianssia.",
+        ),
+    ],
+)
+def test_failed_configural_invariance_is_worded_as_a_failure(
+    lang, all_text, some_text, english, finnish
+):
+    """Level "none" (even the configural model fails the rule) must not read "no invariance
+    held for every dimension" (or "Ei invarianssia piti")."""
+    import copy
+    import dataclasses
+
+    ctx, _ = english if lang == "en" else finnish
+    found = dict(ctx.found)
+    info = copy.copy(found["groups"]["industry"])
+    found["groups"] = {**found["groups"], "industry": info}
+    dims = list(info["levels"])
+    info["partial_levels"] = {}
+    info["levels"] = dict.fromkeys(dims, "none")
+    failed = dataclasses.replace(
+        ctx, found=found, summary=[], warnings=[], results=dict(ctx.results)
+    )
+    text = " ".join(methods.build(failed).paragraphs)
+    assert all_text in text
+    assert "no invariance held" not in text and "Ei invarianssia piti" not in text
+    info["levels"] = {**info["levels"], dims[0]: "strict"}
+    text = " ".join(methods.build(failed).paragraphs)
+    assert some_text.format(dim=ctx.label(dims[1])) in text
