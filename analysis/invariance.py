@@ -420,7 +420,13 @@ class InvarianceRule:
     holds) are judged by the difference test at ``structural_alpha``: they are hypotheses about the
     constructs, not about the measurement.
 
-    The default is Chen's (2007) cut-offs for ΔCFI and ΔRMSEA (with her ΔSRMR cut-offs available);
+    The default is Chen's (2007) cut-offs for ΔCFI and ΔRMSEA, each able to reject a step (the
+    reading common in applied work). Chen's own wording, a CFI drop "supplemented by" an RMSEA
+    rise, makes both necessary (``combine="any"``); that reading accepts scalar invariance in
+    Holzinger & Swineford's schools (ΔCFI = -.038 but ΔRMSEA = +.0146, with a χ² difference
+    p < .001), so it is not the default. The stricter default costs false alarms in small
+    one-factor models, where CFI can move by .01 for χ² differences far from significance: the
+    report shows the difference test beside every decision. Her ΔSRMR cut-offs are available;
     ``InvarianceRule.chen2007_small()`` has her values for small, unequal groups (N <= 300),
     ``cheung_rensvold2002()`` uses ΔCFI alone, ``chisq()`` the difference test alone. Any field can
     be changed, e.g. ``InvarianceRule(criteria=("cfi", "rmsea", "srmr"))`` or, in
