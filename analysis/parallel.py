@@ -23,6 +23,7 @@ import sys
 import warnings
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from moscale.errors import UserError
@@ -176,7 +177,11 @@ class Background:
         job = self._jobs.pop(key, None)
         if job is None or job.cancel():
             return fn(*args)
-        status, value = job.result()
+        try:
+            status, value = job.result()
+        except BrokenProcessPool:
+            # the worker died (e.g. killed for memory): compute it here rather than fail
+            return fn(*args)
         if status != "ok":
             raise _rebuild(value)
         return value

@@ -28,6 +28,12 @@ def _apply(fn, x):
     return fn(x), os.getpid()
 
 
+def _die_in_a_worker(parent: int, x: int) -> tuple[int, int]:
+    if os.getpid() != parent:
+        os._exit(1)  # a worker killed from outside (out of memory, a signal)
+    return x * x, os.getpid()
+
+
 def _fail(kind: str):
     if kind == "user":
         raise DataError("item q3 has no answers", hint="drop q3", location="data.csv")
@@ -88,6 +94,16 @@ def test_errors_come_back_as_the_same_exceptions():
     assert exc.value.hint == "drop q3" and exc.value.location == "data.csv"
     with pytest.raises(np.linalg.LinAlgError, match="singular"):
         bg.take("linalg", _fail, ("linalg",))
+    bg.close()
+
+
+@needs_fork
+def test_a_dead_worker_means_the_task_runs_here():
+    bg = Background(workers=1)
+    args = (os.getpid(), 7)
+    bg.submit("doomed", _die_in_a_worker, args)
+    bg.start()
+    assert bg.take("doomed", _die_in_a_worker, args) == (49, os.getpid())
     bg.close()
 
 
