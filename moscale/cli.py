@@ -239,6 +239,10 @@ Examples:
   moscale analyze responses.csv --instrument study.yaml --group industry -o report.html --json results.json
   moscale analyze data.sav --model model.lav --ordinal yes --lang fi -o raportti.html
   moscale analyze bfi.csv --model bfi.lav --group gender --estimator WLSMV --bootstrap 2000
+
+\b
+On Linux with two or more cores the model fits of later sections run in a worker
+process beside the rest (same figures); MOSCALE_WORKERS=1 keeps one process.
 """
 
 
