@@ -62,7 +62,6 @@ class MLEstimator:
         # score with the complete-data expected information (cheap; converges linearly at a rate
         # near the fraction of missing information) and skip Newton steps. The exact information
         # is still used for the standard errors and tests.
-        self.npatterns = sum(len(s.patterns) for s in stats if s.missing)
         self.approx_scoring = self.missing
         self.newton_ok = not self.approx_scoring
 

@@ -61,8 +61,8 @@ def test_recovery_and_coverage(estimator):
 
 
 def test_fiml_with_many_patterns_matches_the_exact_path(monkeypatch):
-    """Above 150 missing-data patterns the optimiser scores with the complete-data information;
-    the solution and standard errors must be those of exact Fisher scoring + Newton steps."""
+    """With incomplete data the optimiser scores with the complete-data information; the
+    solution and standard errors must be those of exact Fisher scoring + Newton steps."""
     from moscale.analysis.cfa import estimators
 
     sigma, _ = _population()
@@ -71,7 +71,7 @@ def test_fiml_with_many_patterns_matches_the_exact_path(monkeypatch):
     y[rng.random(y.shape) < 0.2] = np.nan
     d = pd.DataFrame(y, columns=[f"y{i}" for i in range(1, 10)])
     fast = cfa(MODEL, d, missing="fiml")
-    assert fast._core.est.approx_scoring  # the data have > 150 patterns
+    assert fast._core.est.approx_scoring  # the data have missing answers
     orig = estimators.MLEstimator.__init__
 
     def exact(self, *a, **k):
