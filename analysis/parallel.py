@@ -17,6 +17,7 @@ message, hint and location), so callers handle failures as in a sequential loop.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing as mp
 import os
 import sys
@@ -73,8 +74,7 @@ def _rebuild(payload: tuple) -> UserError:
 # Tasks registered before the workers are forked: a worker finds its task here (inherited
 # memory), so large arguments such as the data are never pickled.
 _TASKS: dict[int, tuple[Callable[..., Any], tuple]] = {}
-_NEXT_TOKEN = [0]
-
+_TOKENS = itertools.count(1)
 
 _INHERITED_STREAMS: list[Any] = []
 
@@ -152,11 +152,8 @@ class Background:
         if not self._pending:
             return
         keys = list(self._pending)
-        tokens = []
-        for key in keys:
-            _NEXT_TOKEN[0] += 1
-            _TASKS[_NEXT_TOKEN[0]] = self._pending[key]
-            tokens.append(_NEXT_TOKEN[0])
+        tokens = [next(_TOKENS) for _ in keys]
+        _TASKS.update(zip(tokens, self._pending.values(), strict=True))
         self._tokens = tokens
         self._pool = ProcessPoolExecutor(
             max_workers=min(self.workers, len(keys)),

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -769,12 +770,12 @@ def prefetch(ctx: Any) -> None:
         if gcol is None:
             continue
         try:
-            plan = _plan(ctx, group, gcol)
+            plan = _plan_once(ctx, group, gcol)
         except UserError:
             continue  # the section reports it
         if plan is None:
             continue
-        for name, args in plan["tasks"].items():
+        for name, args in plan.tasks.items():
             ctx.background.submit(("invariance", group, name), _ladder, args)
 
 
@@ -848,7 +849,33 @@ def _factor_to_dim(ctx: Any) -> dict[str, str]:
     return out
 
 
-def _plan(ctx: Any, group: str, gcol: pd.Series) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class _Plan:
+    """What the invariance ladders of one group variable fit (see :func:`_plan`)."""
+
+    fmap: dict[str, list[str]]
+    npar: int
+    n_min: int
+    unit: str  # "model" or "factor"
+    units: dict[str, tuple[str, list[str]]]  # name -> (syntax, factors)
+    too_few_items: list[str]
+    estimator: str
+    tasks: dict[str, tuple]  # name -> arguments of _ladder
+
+
+def _plan_once(ctx: Any, group: str, gcol: pd.Series) -> _Plan | None:
+    """:func:`_plan`, computed once per group variable: prefetch() and the section share it
+    (and the data frames its tasks hold)."""
+    plans = ctx.found.setdefault("invariance_plans", {})
+    kept = plans.get(group)
+    if kept is not None and kept[0] is ctx.dataset and kept[1].equals(gcol):
+        return kept[2]
+    plan = _plan(ctx, group, gcol)
+    plans[group] = (ctx.dataset, gcol, plan)
+    return plan
+
+
+def _plan(ctx: Any, group: str, gcol: pd.Series) -> _Plan | None:
     """What the invariance ladders of one group variable fit: the whole model when there are
     CASES_PER_PARAMETER usable cases per parameter in the smallest group, else each dimension
     with three or more items on its own. None without a reflective model.
@@ -902,16 +929,7 @@ def _plan(ctx: Any, group: str, gcol: pd.Series) -> dict[str, Any] | None:
         )
         for name, (syntax, factors) in units.items()
     }
-    return {
-        "fmap": fmap,
-        "npar": npar,
-        "n_min": n_min,
-        "unit": unit,
-        "units": units,
-        "too_few_items": too_few,
-        "estimator": estimator,
-        "tasks": tasks,
-    }
+    return _Plan(fmap, npar, n_min, unit, units, too_few, estimator, tasks)
 
 
 def _invariance(
@@ -929,7 +947,7 @@ def _invariance(
     levels: dict[str, str | None] = {k: None for k in ctx.dimensions}
     out: dict[str, Any] = {"unit": None, "units": {}, "errors": []}
     try:
-        plan = _plan(ctx, group, gcol)
+        plan = _plan_once(ctx, group, gcol)
     except UserError as exc:  # e.g. an item name lavaan syntax cannot express
         msg = t["failed"].format(
             group=variable_name(ctx, group),
@@ -946,7 +964,7 @@ def _invariance(
         section.paragraphs.append(t["no_model"].format(group=variable_name(ctx, group)))
         out["unit"] = "none"
         return out, levels
-    fmap, npar, n_min, unit, units = (plan[k] for k in ("fmap", "npar", "n_min", "unit", "units"))
+    fmap, npar, n_min, unit, units = plan.fmap, plan.npar, plan.n_min, plan.unit, plan.units
     factor_to_dim = _factor_to_dim(ctx)
     rule = InvarianceRule()
     out["rule"] = {
@@ -966,7 +984,7 @@ def _invariance(
             )
         )
     else:
-        for f in plan["too_few_items"]:
+        for f in plan.too_few_items:
             section.paragraphs.append(
                 t["too_few_items"].format(dim=ctx.label(factor_to_dim.get(f, f)))
             )
@@ -982,18 +1000,18 @@ def _invariance(
     out["unit"] = unit
     ref = labels[str(gcol.iloc[0])]
     section.paragraphs.append(t["identification"].format(ref=ref, rule=rule_text(rule, lang)))
-    estimator = plan["estimator"]
+    estimator = plan.estimator
     results = {}
     partial_dims: dict[str, str] = {}
     # the ladders share nothing: started in the background by prefetch() when workers exist;
     # submitting again is a no-op, and take() runs here whatever no worker has started
     keys = {name: ("invariance", group, name) for name in units}
-    for name, args in plan["tasks"].items():
+    for name, args in plan.tasks.items():
         ctx.background.submit(keys[name], _ladder, args)
     outcomes: dict[str, Any] = {}
     for name in reversed(list(units)):  # workers take the queue from the front
         try:
-            outcomes[name] = ctx.background.take(keys[name], _ladder, plan["tasks"][name])
+            outcomes[name] = ctx.background.take(keys[name], _ladder, plan.tasks[name])
         except UserError as exc:
             outcomes[name] = exc
     for name, (_syntax, factors) in units.items():

@@ -23,7 +23,7 @@ CMV results.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -874,7 +874,6 @@ def _cmv(
     settings: dict[str, Any],
     labels: dict[str, str],
 ) -> dict[str, Any]:
-
     t = TEXT[ctx.lang]
     out: dict[str, Any] = {"harman": None, "method_factor": None, "marker": None}
     plan = _cmv_plan(ctx)
@@ -951,9 +950,17 @@ def _cmv(
     return out
 
 
-def _cmv_plan(ctx: Any) -> tuple | None:
-    """The model's indicator map, the marker factors (the one in the model, if any), the
-    substantive factors, their items and the substantive model; None without a usable model."""
+class _CMVPlan(NamedTuple):
+    fmap: dict[str, list[str]]  # the model's factors and their indicators
+    markers: list[str]  # marker factors of the instrument
+    marker: str | None  # the one in the model, if any
+    substantive: dict[str, list[str]]  # the other factors
+    items: list[str]  # their items
+    sub_model: str  # the model without the marker factor
+
+
+def _cmv_plan(ctx: Any) -> _CMVPlan | None:
+    """What the common-method checks work on; None without a usable model."""
     from moscale.analysis.pipeline import factor_name
     from moscale.analysis.validity import indicator_map
 
@@ -971,7 +978,7 @@ def _cmv_plan(ctx: Any) -> tuple | None:
         sub_model = ctx.model
     else:
         sub_model = "\n".join(f"{f} =~ {' + '.join(its)}" for f, its in substantive.items())
-    return fmap, markers, marker, substantive, items, sub_model
+    return _CMVPlan(fmap, markers, marker, substantive, items, sub_model)
 
 
 def _cmv_settings(settings: dict[str, Any]) -> dict[str, Any]:
@@ -995,11 +1002,11 @@ def _method_factor_task(model: str, data: pd.DataFrame, kwargs: dict[str, Any]) 
 def prefetch(ctx: Any) -> None:
     """Start the method-factor comparison in the background (collected by :func:`build`)."""
     plan = _cmv_plan(ctx)
-    if plan is None or len(plan[3]) < 2:
+    if plan is None or len(plan.substantive) < 2:
         return
     kwargs = _cmv_kwargs(_cmv_settings(fit_settings(ctx)))
-    args = (plan[5], ctx.dataset.items, kwargs)
-    ctx.background.submit(("method_factor", plan[5]), _method_factor_task, args)
+    args = (plan.sub_model, ctx.dataset.items, kwargs)
+    ctx.background.submit(("method_factor", plan.sub_model), _method_factor_task, args)
 
 
 def _method_factor(
