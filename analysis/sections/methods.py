@@ -16,7 +16,6 @@ JSON: ``ctx.results["methods"]`` (``docs/results/methods.md``).
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
@@ -26,6 +25,7 @@ from moscale._version import __version__
 
 from ..report import Section
 from ..tables import format_value
+from .cfa import df_text, finite, p_text
 
 STEP = "methods paragraph"
 
@@ -642,35 +642,14 @@ TEXT: dict[str, dict[str, Any]] = {
 # --------------------------------------------------------------------------------------------------
 
 
-def _finite(v: Any) -> bool:
-    try:
-        return v is not None and math.isfinite(float(v))
-    except (TypeError, ValueError):
-        return False
-
-
 def b2(v: Any) -> str:
     """A value bounded by 1, two decimals, no leading zero (α, ω, CR, AVE, HTMT, loadings)."""
-    return format_value(float(v) if _finite(v) else None, "bounded", 2)
+    return format_value(float(v) if finite(v) else None, "bounded", 2)
 
 
 def b3(v: Any) -> str:
     """Fit indices: three decimals, no leading zero."""
-    return format_value(float(v) if _finite(v) else None, "bounded", 3)
-
-
-def p_text(p: Any) -> str:
-    if not _finite(p):
-        return "= —"
-    text = format_value(float(p), "p")
-    return text if text.startswith("<") else f"= {text}"
-
-
-def df_text(df: Any) -> str:
-    if not _finite(df):
-        return "—"
-    d = float(df)
-    return str(int(round(d))) if abs(d - round(d)) < 1e-9 else f"{d:.2f}"
+    return format_value(float(v) if finite(v) else None, "bounded", 3)
 
 
 def fit_line(fit: dict[str, Any], lang: str) -> str:
@@ -686,7 +665,7 @@ def fit_line(fit: dict[str, Any], lang: str) -> str:
 
 
 def _num_or_none(v: Any) -> float | None:
-    return float(v) if _finite(v) else None
+    return float(v) if finite(v) else None
 
 
 def _join(words: list[str], lang: str) -> str:
@@ -848,24 +827,22 @@ class _Writer:
         by_dim = ctx.found.get("reliability") or {}
         if not isinstance(by_dim, dict):
             return ""
-        alphas = {k: r.alpha for k, r in by_dim.items() if _finite(getattr(r, "alpha", None))}
+        alphas = {k: r.alpha for k, r in by_dim.items() if finite(getattr(r, "alpha", None))}
         if not alphas:
             return ""
-        omegas = [
-            r.omega_total for r in by_dim.values() if _finite(getattr(r, "omega_total", None))
-        ]
+        omegas = [r.omega_total for r in by_dim.values() if finite(getattr(r, "omega_total", None))]
         self.cite("cronbach1951", "mcdonald1999")
         self.values["alpha"] = {k: float(v) for k, v in alphas.items()}
         self.values["omega_total"] = {
             k: float(r.omega_total)
             for k, r in by_dim.items()
-            if _finite(getattr(r, "omega_total", None))
+            if finite(getattr(r, "omega_total", None))
         }
         if len(alphas) == 1:
             ((key, a),) = alphas.items()
             om = by_dim[key].omega_total
             text = t["rel_one"].format(
-                a=b2(a), omega=t["omega_one"].format(w=b2(om)) if _finite(om) else ""
+                a=b2(a), omega=t["omega_one"].format(w=b2(om)) if finite(om) else ""
             )
         else:
             lo_k = min(alphas, key=alphas.get)
@@ -884,7 +861,7 @@ class _Writer:
             oa = [
                 r.ordinal_alpha
                 for r in by_dim.values()
-                if _finite(getattr(r, "ordinal_alpha", None))
+                if finite(getattr(r, "ordinal_alpha", None))
             ]
             if oa:
                 text += t["ordinal_alpha"].format(lo=b2(min(oa)), hi=b2(max(oa)))
@@ -897,7 +874,7 @@ class _Writer:
         ctx, t = self.ctx, self.t
         res = ctx.results.get("efa") or {}
         kmo = (res.get("kmo") or {}).get("msa")
-        if not _finite(kmo):
+        if not finite(kmo):
             return ""
         from ..factorability import kmo_label
 
@@ -905,10 +882,10 @@ class _Writer:
         self.cite("kaiser1974")
         bart = res.get("bartlett") or {}
         bartlett = ""
-        if _finite(bart.get("chisq")):
+        if finite(bart.get("chisq")):
             key = (
                 "bartlett"
-                if _finite(bart.get("pvalue")) and bart["pvalue"] < 0.05
+                if finite(bart.get("pvalue")) and bart["pvalue"] < 0.05
                 else "bartlett_ns"
             )
             bartlett = t[key].format(
@@ -952,15 +929,15 @@ class _Writer:
         """The fit indices as the CFA section reports them (``ctx.found["cfa_fit"]``), or the same
         choice made from the CFA result: robust for MLR, scaled for WLSMV, standard for ML."""
         found = self.ctx.found.get("cfa_fit")
-        if isinstance(found, dict) and _finite(found.get("cfi")):
+        if isinstance(found, dict) and finite(found.get("cfi")):
             return found
         res = self.ctx.found.get("cfa")
         if res is None or not getattr(res, "converged", False):
             return None
         fm = res.fit_measures()
-        if _finite(fm.get("chisq.scaling.factor")):
+        if finite(fm.get("chisq.scaling.factor")):
             suffix = ".scaled" if self.ctx.ordinal else ".robust"
-            if not self.ctx.ordinal and not _finite(fm.get("cfi.robust")):
+            if not self.ctx.ordinal and not finite(fm.get("cfi.robust")):
                 suffix = ".scaled"
             out = {
                 "chisq": fm.get("chisq.scaled"),
@@ -975,7 +952,7 @@ class _Writer:
         out["rmsea_lower"] = fm.get("rmsea.ci.lower" + suffix)
         out["rmsea_upper"] = fm.get("rmsea.ci.upper" + suffix)
         out["srmr"] = fm.get("srmr")
-        out = {k: (float(v) if _finite(v) else None) for k, v in out.items()}
+        out = {k: (float(v) if finite(v) else None) for k, v in out.items()}
         out["verdict"] = fit_verdict(out)
         return out
 
@@ -1080,7 +1057,7 @@ class _Writer:
                 (facs[i], facs[j], float(mat.iloc[i, j]))
                 for i in range(len(facs))
                 for j in range(i + 1, len(facs))
-                if _finite(mat.iloc[i, j])
+                if finite(mat.iloc[i, j])
             ]
             if pairs:
                 self.cite("henseler2015")
@@ -1111,7 +1088,7 @@ class _Writer:
                     text += "."
         cmv = ctx.found.get("cmv") or {}
         harman = cmv.get("harman") if isinstance(cmv, dict) else None
-        if isinstance(harman, dict) and _finite(harman.get("share")):
+        if isinstance(harman, dict) and finite(harman.get("share")):
             text += t["harman"].format(share=_pct(float(harman["share"])))
             self.cite("podsakoff2003")
             self.values["harman_share"] = float(harman["share"])
@@ -1304,7 +1281,7 @@ class _Writer:
                 f"(HTMT = {b2(mat.iloc[i, j])})"
                 for i in range(len(facs))
                 for j in range(i + 1, len(facs))
-                if _finite(mat.iloc[i, j]) and abs(mat.iloc[i, j]) >= HTMT_THRESHOLD
+                if finite(mat.iloc[i, j]) and abs(mat.iloc[i, j]) >= HTMT_THRESHOLD
             ]
             if high:
                 parts.append(t["v_dv_except"].format(pairs=_join(high, lang)))
@@ -1374,7 +1351,7 @@ _KAISER = {
 
 def fit_verdict(fit: dict[str, Any]) -> str:
     """good / acceptable / poor by Hu & Bentler's (1999) cut-offs on the indices available."""
-    known = {k: fit.get(k) for k in GOOD_FIT if _finite(fit.get(k))}
+    known = {k: fit.get(k) for k in GOOD_FIT if finite(fit.get(k))}
     if not known:
         return "unknown"
 
